@@ -1,0 +1,1 @@
+"""Blueprints: the YAML schema, loading with locations, shared fragments and checks."""

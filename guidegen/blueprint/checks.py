@@ -1,0 +1,223 @@
+"""Checks beyond the schema: cross-references (errors) and weak spots in the guide (warnings).
+
+Errors make a blueprint unusable: a duplicate id, a reference to a role, goal, stage, code set
+or scope object that does not exist, a missing plan, a placeholder that cannot be filled.
+Warnings point at a guide that would be weak: a goal no test covers, an object in scope with
+no mapping, a metric without threshold, a risk without mitigation, a text in one language only,
+characters XML cannot hold. ``guidegen validate --strict`` treats warnings as errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..errors import Location, Problem, UserError
+from ..templating import has_forbidden_chars
+from ..yamlsource import LocDict, LocList, format_path, locate
+from .loader import LoadedBlueprint
+from .schema import Blueprint
+from .text import COMPLEXITIES, LANGS, SCENARIOS, LocalizedText
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ENGLISH_WORD = re.compile(r"\b[a-z]{3,}\b")
+
+
+class _Reporter:
+    def __init__(self, loaded: LoadedBlueprint) -> None:
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+
+    def where(self, path: tuple[Any, ...]) -> Location:
+        loc = locate(self.loaded.raw, path) or Location(self.loaded.path)
+        return loc.with_path(format_path(path))
+
+    def error(self, path: tuple[Any, ...], message: str, **details: str | None) -> None:
+        self.problems.append(Problem(self.where(path), message, **details))
+
+    def warn(self, path: tuple[Any, ...], message: str, **details: str | None) -> None:
+        self.problems.append(Problem(self.where(path), message, severity="warning", **details))
+
+
+def check_blueprint(loaded: LoadedBlueprint) -> list[Problem]:
+    """Every cross-reference error and lint warning of a loaded blueprint."""
+    r = _Reporter(loaded)
+    bp = loaded.blueprint
+    _unique_ids(r, bp, ())
+    _references(r, bp)
+    _plans(r, bp)
+    _coverage(r, bp)
+    _texts(r, bp, ())
+    _forbidden_chars(r, loaded.raw, ())
+    if not any(p.severity == "error" for p in r.problems):
+        _render_everywhere(r, loaded)
+    return r.problems
+
+
+# --------------------------------------------------------------------------- ids
+def _unique_ids(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _unique_ids(r, getattr(value, name), path + (name,))
+    elif isinstance(value, list):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            key = getattr(item, "id", None)
+            if key is None and type(item).__name__ == "FieldMapping":
+                key = item.key
+            if isinstance(key, str):
+                if key in seen:
+                    first = r.where(path + (seen[key],))
+                    r.error(path + (i,), f"duplicate id '{key}'", expected="ids unique within the list",
+                            given=f"'{key}' again (first at line {first.line})")
+                else:
+                    seen[key] = i
+            _unique_ids(r, item, path + (i,))
+
+
+# --------------------------------------------------------------------------- references
+def _check_refs(r: _Reporter, path: tuple[Any, ...], refs: list[str], known: set[str], what: str) -> None:
+    for ref in refs:
+        if ref not in known:
+            r.error(path, f"unknown {what} '{ref}'", expected=f"one of: {', '.join(sorted(known)) or '(none defined)'}",
+                    given=ref)
+
+
+def _references(r: _Reporter, bp: Blueprint) -> None:
+    roles = {x.id for x in bp.roles}
+    team = {x.id for x in bp.implementation.team}
+    stages = {x.id for x in bp.stages}
+    goals = {x.id for x in bp.overview.goals}
+    enums = {x.id for x in bp.data.enums}
+    objects = {x.id for x in bp.overview.scope.objects}
+    im = bp.implementation
+    for i, member in enumerate(im.team):
+        _check_refs(r, ("implementation", "team", i, "id"), [member.id], roles, "role")
+    if sum(1 for m in im.team if m.accountable) > 1:
+        r.error(("implementation", "team"), "more than one team role is accountable",
+                expected="at most one role with accountable: true")
+    for i, task in enumerate(im.tasks):
+        _check_refs(r, ("implementation", "tasks", i, "stage"), [task.stage], stages, "stage")
+        _check_refs(r, ("implementation", "tasks", i, "owners"), task.owners, team, "team role")
+    for key in ("deliverables", "milestones"):
+        for i, item in enumerate(getattr(im, key)):
+            _check_refs(r, ("implementation", key, i, "stage"), [item.stage], stages, "stage")
+    for i, test in enumerate(bp.testing.cases):
+        _check_refs(r, ("testing", "cases", i, "goals"), test.goals, goals, "goal")
+    for i, crit in enumerate(bp.testing.acceptance):
+        _check_refs(r, ("testing", "acceptance", i, "goals"), crit.goals, goals, "goal")
+    for i, risk in enumerate(bp.summary.risks):
+        if risk.owner:
+            _check_refs(r, ("summary", "risks", i, "owner"), [risk.owner], roles, "role")
+    if bp.migration:
+        for i, check in enumerate(bp.migration.cutover):
+            if check.owner:
+                _check_refs(r, ("migration", "cutover", i, "owner"), [check.owner], roles, "role")
+    for e, entity in enumerate(bp.data.entities):
+        if entity.scope_object:
+            _check_refs(r, ("data", "entities", e, "scope_object"), [entity.scope_object], objects, "scope object")
+        for f, field in enumerate(entity.fields):
+            if field.enum:
+                _check_refs(r, ("data", "entities", e, "fields", f, "enum"), [field.enum], enums, "code set")
+
+
+def _plans(r: _Reporter, bp: Blueprint) -> None:
+    stages = {x.id for x in bp.stages}
+    for level in COMPLEXITIES:
+        plan = getattr(bp.plans, level)
+        if plan is None:
+            r.error(("plans",), f"no plan for complexity '{level}'",
+                    expected="plans.simple, plans.medium and plans.high (include the 'plans' fragment)")
+            continue
+        if plan.duration[0] > plan.duration[1]:
+            r.error(("plans", level, "duration"), "duration must be [min, max]", given=str(plan.duration))
+        for i, phase in enumerate(plan.phases):
+            path = ("plans", level, "phases", i)
+            _check_refs(r, path + ("stages",), phase.stages, stages, "stage")
+            if phase.weeks[0] < 1 or phase.weeks[0] > phase.weeks[1]:
+                r.error(path + ("weeks",), "weeks must be [first, last] with 1 <= first <= last", given=str(phase.weeks))
+        for scenario in SCENARIOS:
+            covered = {s for p in plan.phases if p.applies(level, scenario) for s in p.stages}
+            for i, task in enumerate(bp.implementation.tasks):
+                if task.applies(level, scenario) and task.stage not in covered:
+                    r.warn(("implementation", "tasks", i, "stage"),
+                           f"task is dropped at complexity '{level}', scenario '{scenario}': no phase covers stage '{task.stage}'")
+
+
+# --------------------------------------------------------------------------- lint
+def _coverage(r: _Reporter, bp: Blueprint) -> None:
+    for i, goal in enumerate(bp.overview.goals):
+        missing = []
+        for level, scenario in itertools.product(COMPLEXITIES, SCENARIOS):
+            if not goal.applies(level, scenario):
+                continue
+            if not any(goal.id in t.goals and t.applies(level, scenario) for t in bp.testing.cases):
+                missing.append(f"{level}/{scenario}")
+        if missing:
+            r.warn(("overview", "goals", i), f"goal {goal.id} is not covered by any test case at: {', '.join(missing)}",
+                   hint="add its id to the 'goals' of a test case")
+    mapped = {e.scope_object for e in bp.data.entities}
+    for i, obj in enumerate(bp.overview.scope.objects):
+        if obj.id not in mapped:
+            r.warn(("overview", "scope", "objects", i), f"scope object '{obj.id}' has no field mapping",
+                   hint="add an entity with scope_object: " + obj.id)
+    for i, metric in enumerate(bp.operations.metrics):
+        if metric.threshold is None:
+            r.warn(("operations", "metrics", i), f"metric {metric.id} has no threshold")
+    for i, risk in enumerate(bp.summary.risks):
+        if risk.mitigation is None:
+            r.warn(("summary", "risks", i), f"risk {risk.id} has no mitigation")
+
+
+def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
+    """Warn about texts given in one language only."""
+    if isinstance(value, LocalizedText):
+        if value.plain:
+            text = value.zh or ""
+            if _CJK.search(text):
+                r.warn(path, "text is only in Chinese", expected="{zh: ..., en: ...}", given=text[:60])
+            elif len(_ENGLISH_WORD.findall(text)) >= 4:
+                r.warn(path, "text is only in English", expected="{zh: ..., en: ...}", given=text[:60])
+        else:
+            for lang in LANGS:
+                if value.get(lang) is None:
+                    r.warn(path, f"text has no '{lang}' version", expected="{zh: ..., en: ...}")
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _texts(r, getattr(value, name), path + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _texts(r, item, path + (i,))
+
+
+def _forbidden_chars(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
+    if isinstance(value, str):
+        if has_forbidden_chars(value):
+            r.warn(path, "text contains control characters that XML cannot hold; they will be removed",
+                   given=repr(value[:60]))
+    elif isinstance(value, LocDict):
+        for key, item in value.items():
+            _forbidden_chars(r, item, path + (key,))
+    elif isinstance(value, LocList):
+        for i, item in enumerate(value):
+            _forbidden_chars(r, item, path + (i,))
+
+
+def _render_everywhere(r: _Reporter, loaded: LoadedBlueprint) -> None:
+    """Resolve the guide at every complexity, scenario and language: placeholder errors surface."""
+    from ..engagement import Engagement
+    from ..resolve import resolve_guide
+
+    seen: set[str] = set()
+    for level, scenario, lang in itertools.product(COMPLEXITIES, SCENARIOS, LANGS):
+        try:
+            resolve_guide(loaded, Engagement(complexity=level, scenario=scenario, lang=lang))
+        except UserError as exc:
+            for problem in exc.problems:
+                key = problem.format()
+                if key not in seen:
+                    seen.add(key)
+                    r.problems.append(problem)

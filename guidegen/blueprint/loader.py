@@ -1,0 +1,230 @@
+"""Find, load, merge and validate blueprints.
+
+A blueprint file may ``include`` shared fragments. Fragments are merged first (in the order
+given), then the blueprint on top:
+
+* mappings merge key by key, the later file winning;
+* two lists of items with ``id`` merge by id: inherited items keep their place, an item with
+  the same id merges into the inherited one, new items follow, ``omit: true`` drops one;
+* any other list is replaced by the later one.
+
+Locations survive the merge, so a problem in a fragment is reported in the fragment's file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..diagnostics import problems_from_validation
+from ..errors import Location, Problem, UserError, fail
+from ..yamlsource import LocDict, LocList, load_yaml_file
+from .schema import Blueprint
+
+BLUEPRINTS_ENV = "GUIDEGEN_BLUEPRINTS"
+FRAGMENT_DIR = "fragments"
+
+
+def builtin_dir() -> Path:
+    """Folder of the built-in blueprints (inside the installed package, or the source tree)."""
+    try:
+        found = Path(str(resources.files("guidegen.builtin")))
+        if (found / FRAGMENT_DIR).is_dir():
+            return found
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / "blueprints"
+
+
+def search_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
+    """User folders (option, then environment variable) before the built-in folder."""
+    dirs = [Path(d) for d in extra]
+    env = os.environ.get(BLUEPRINTS_ENV, "")
+    dirs += [Path(d) for d in env.split(os.pathsep) if d]
+    return dirs + [builtin_dir()]
+
+
+def blueprint_files(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Path]:
+    """Blueprint id (file stem) -> file; the first folder that has an id wins."""
+    found: dict[str, Path] = {}
+    for folder in search_dirs(extra):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def resolve_blueprint_path(name: str, extra: list[str] | tuple[str, ...] = ()) -> Path:
+    """A built-in or user blueprint id, or a path to a YAML file."""
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") or os.sep in name or "/" in name:
+        if not candidate.is_file():
+            raise fail(name, "blueprint file not found")
+        return candidate
+    files = blueprint_files(extra)
+    if name in files:
+        return files[name]
+    import difflib
+
+    close = difflib.get_close_matches(name, list(files), n=1)
+    raise fail(
+        name,
+        f"unknown blueprint '{name}'",
+        expected="one of: " + ", ".join(sorted(files)),
+        given=name,
+        hint=f"did you mean '{close[0]}'?" if close else "pass a path to a .yaml file for your own blueprint",
+    )
+
+
+@dataclass
+class LoadedBlueprint:
+    """A validated blueprint and what is needed to point at its source."""
+
+    blueprint: Blueprint
+    raw: LocDict
+    path: str
+    files: list[str] = field(default_factory=list)
+
+
+def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBlueprint:
+    """Load a blueprint with its fragments and validate it; UserError on any problem."""
+    name = display or str(path)
+    doc = load_yaml_file(path, name)
+    root = doc.data
+    if not isinstance(root, LocDict):
+        raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=type(root).__name__)
+    files = [name]
+    merged: Any = LocDict(loc=root.loc)
+    problems: list[Problem] = []
+    for fragment_name, loc in _includes(root, name, problems):
+        fragment_path = _find_fragment(Path(path).parent, fragment_name)
+        if fragment_path is None:
+            problems.append(
+                Problem(loc, f"fragment '{fragment_name}' not found", expected=f"a file {FRAGMENT_DIR}/{fragment_name}.yaml")
+            )
+            continue
+        fragment = load_yaml_file(fragment_path, _display(fragment_path)).data
+        if not isinstance(fragment, LocDict):
+            problems.append(Problem(Location(str(fragment_path)), "a fragment must be a YAML mapping"))
+            continue
+        for key in ("include", "id"):
+            if key in fragment:
+                problems.append(Problem(fragment.locs[key], f"a fragment cannot set '{key}'"))
+        files.append(_display(fragment_path))
+        merged = merge(merged, fragment)
+    if problems:
+        raise UserError(problems)
+    merged = drop_omitted(merge(merged, root))
+    try:
+        blueprint = Blueprint.model_validate(merged)
+    except ValidationError as exc:
+        raise UserError(problems_from_validation(exc, merged, Blueprint, name)) from None
+    return LoadedBlueprint(blueprint, merged, name, files)
+
+
+def _display(path: Path) -> str:
+    """Show built-in files relative to the package, user files as given."""
+    try:
+        return str(Path("blueprints") / path.resolve().relative_to(builtin_dir().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _includes(root: LocDict, name: str, problems: list[Problem]) -> list[tuple[str, Location]]:
+    value = root.get("include", [])
+    if not isinstance(value, LocList):
+        loc = root.locs.get("include", Location(name))
+        problems.append(Problem(loc, "'include' must be a list of fragment names", given=repr(value)))
+        return []
+    found = []
+    for item, loc in zip(value, value.locs):
+        if not isinstance(item, str) or not item.replace("-", "").replace("_", "").isalnum() or not item[:1].isalnum():
+            problems.append(
+                Problem(loc or Location(name), "invalid fragment name", expected="a name like 'security' (letters, digits, - and _)", given=repr(item))
+            )
+            continue
+        found.append((item, loc or Location(name)))
+    return found
+
+
+def _find_fragment(blueprint_dir: Path, name: str) -> Path | None:
+    for folder in (blueprint_dir / FRAGMENT_DIR, builtin_dir() / FRAGMENT_DIR):
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------- merging
+def _is_item_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(item, dict) for item in value)
+        and any("id" in item for item in value)
+    )
+
+
+def merge(base: Any, over: Any) -> Any:
+    """Merge ``over`` onto ``base`` (see module docstring); locations follow the values."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = LocDict(loc=getattr(over, "loc", None) or getattr(base, "loc", None))
+        for key, value in base.items():
+            out[key] = value
+            out.locs[key] = _loc_of(base, key)
+        for key, value in over.items():
+            out[key] = merge(out[key], value) if key in out else value
+            out.locs[key] = _loc_of(over, key)
+        return out
+    if _is_item_list(base) and _is_item_list(over):
+        out = LocList(loc=getattr(over, "loc", None))
+        index: dict[Any, int] = {}
+        for pos, item in enumerate(base):
+            if "id" in item:
+                index[item["id"]] = len(out)
+            out.append(item)
+            out.locs.append(_item_loc(base, pos))
+        for pos, item in enumerate(over):
+            if "id" in item and item["id"] in index:
+                at = index[item["id"]]
+                out[at] = merge(out[at], item)
+                out.locs[at] = _item_loc(over, pos)
+            else:
+                if "id" in item:
+                    index[item["id"]] = len(out)
+                out.append(item)
+                out.locs.append(_item_loc(over, pos))
+        return out
+    return over
+
+
+def _loc_of(container: Any, key: Any) -> Location | None:
+    return getattr(container, "locs", {}).get(key)
+
+
+def _item_loc(container: Any, pos: int) -> Location | None:
+    locs = getattr(container, "locs", None)
+    return locs[pos] if locs and pos < len(locs) else None
+
+
+def drop_omitted(value: Any) -> Any:
+    """Remove list items marked ``omit: true`` (after merging), everywhere in the tree."""
+    if isinstance(value, LocDict):
+        for key in list(value):
+            value[key] = drop_omitted(value[key])
+        return value
+    if isinstance(value, LocList):
+        kept = LocList(loc=value.loc)
+        for item, loc in zip(value, value.locs):
+            if isinstance(item, dict) and item.get("omit") is True:
+                continue
+            kept.append(drop_omitted(item))
+            kept.locs.append(loc)
+        return kept
+    return value

@@ -1,0 +1,149 @@
+"""Texts given once or per language, and the small value types every blueprint model uses."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+LANGS: tuple[str, ...] = ("zh", "en")
+Lang = Literal["zh", "en"]
+Complexity = Literal["simple", "medium", "high"]
+Scenario = Literal["new", "upgrade"]
+COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "high")
+SCENARIOS: tuple[str, ...] = ("new", "upgrade")
+
+
+class Strict(BaseModel):
+    """Base of every authoring model: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalizedText(Strict):
+    """A text in Chinese and/or English. A plain string stands for both languages."""
+
+    zh: str | None = Field(None, description="Chinese text.")
+    en: str | None = Field(None, description="English text.")
+    plain: bool = Field(False, description="True when the author wrote one string for both languages.")
+
+    def get(self, lang: str) -> str | None:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGS if self.get(lang) is not None)
+
+
+def _coerce_text(value: Any) -> Any:
+    if isinstance(value, LocalizedText):
+        return value
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        value = value.isoformat()
+    if isinstance(value, str):
+        return LocalizedText(zh=value, en=value, plain=True)
+    if isinstance(value, dict):
+        unknown = set(value) - set(LANGS)
+        if unknown or not value:
+            raise ValueError(
+                "a text is a string, or a mapping with the keys zh and/or en"
+                + (f"; unknown key(s): {', '.join(map(str, sorted(unknown, key=str)))}" if unknown else "")
+            )
+        for lang, item in value.items():
+            if not isinstance(item, str):
+                if isinstance(item, (int, float)) and not isinstance(item, bool):
+                    continue
+                raise ValueError(f"the '{lang}' text must be a string, got {type(item).__name__}")
+        return LocalizedText(**{k: str(v) for k, v in value.items()})
+    raise ValueError(f"expected a text (a string or {{zh: ..., en: ...}}), got {type(value).__name__}")
+
+
+_TEXT_SCHEMA = {
+    "anyOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {
+                "zh": {"type": "string", "description": "Chinese text"},
+                "en": {"type": "string", "description": "English text"},
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ],
+}
+
+Text = Annotated[LocalizedText, BeforeValidator(_coerce_text), WithJsonSchema(_TEXT_SCHEMA)]
+"""A text: a string (the same in every language) or {zh: ..., en: ...}. Markdown allowed;
+``{{ software }}``, ``{{ crm }}``, ``{{ client }}`` placeholders are filled at render time."""
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+"""An identifier: a letter, then letters, digits, '_', '-' or '.' (at most 64 characters)."""
+
+
+def _listify(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class Condition(Strict):
+    """When an item applies. Each key narrows the choice; a list means any of its values."""
+
+    complexity: Annotated[list[Complexity] | None, BeforeValidator(_listify)] = Field(
+        None, description="Complexity levels at which the item appears: simple, medium and/or high."
+    )
+    scenario: Annotated[list[Scenario] | None, BeforeValidator(_listify)] = Field(
+        None, description="Scenarios in which the item appears: new (onboarding) and/or upgrade."
+    )
+
+    def matches(self, complexity: str, scenario: str) -> bool:
+        return (self.complexity is None or complexity in self.complexity) and (
+            self.scenario is None or scenario in self.scenario
+        )
+
+
+class Conditional(Strict):
+    """Base of every list item: an optional condition, and a flag to drop an inherited item."""
+
+    when: Condition | None = Field(
+        None,
+        description="Show this item only for these complexity levels / scenarios "
+        "(e.g. {complexity: [high]} or {scenario: upgrade}); absent = always.",
+    )
+    omit: bool = Field(
+        False, description="Drop the item of the same id inherited from an included fragment."
+    )
+
+    def applies(self, complexity: str, scenario: str) -> bool:
+        return self.when is None or self.when.matches(complexity, scenario)
+
+
+def model_descriptions_complete(model: type[BaseModel], seen: set[type] | None = None) -> list[str]:
+    """Names of model fields that lack a description (used by a test)."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return []
+    seen.add(model)
+    missing = []
+    for name, info in model.model_fields.items():
+        if not info.description:
+            missing.append(f"{model.__name__}.{name}")
+        for sub in _submodels(info.annotation):
+            missing += model_descriptions_complete(sub, seen)
+    return missing
+
+
+def _submodels(annotation: Any) -> list[type[BaseModel]]:
+    found = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found += _submodels(arg)
+    meta = getattr(annotation, "__metadata__", None)
+    if meta is not None:
+        found += _submodels(annotation.__origin__)
+    return found

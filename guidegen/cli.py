@@ -1,0 +1,231 @@
+"""Command-line interface. The one place where errors become exit codes:
+
+* 0 — done; 2 — bad input (blueprint, project file, workbook, options), with a message naming
+  file and line; 1 — an internal error (a bug), with advice to rerun with --debug.
+
+Heavy modules (pydantic models, python-docx, openpyxl) are imported inside the commands so
+that ``guidegen --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+FORMAT_CHOICES = ("docx", "md", "xlsx")
+COMPLEXITY_CHOICES = ("simple", "medium", "high")
+
+
+class _State:
+    debug = False
+
+
+def _blueprint_dirs_option(f: Any) -> Any:
+    return click.option(
+        "--blueprints",
+        "blueprint_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="Folder of your own blueprints, searched before the built-in ones (repeatable; "
+        "also $GUIDEGEN_BLUEPRINTS, separated by the OS path separator).",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--debug", is_flag=True, help="Show the full traceback of internal errors.")
+@click.version_option(package_name="guidegen")
+def cli(debug: bool) -> None:
+    """Generate CRM <-> third-party software integration guides (DOCX, Markdown, XLSX)
+    from typed YAML blueprints. No LLM involved: the same inputs give the same files."""
+    _State.debug = debug
+
+
+# --------------------------------------------------------------------------- list
+@cli.command("list")
+@_blueprint_dirs_option
+def list_command(blueprint_dirs: tuple[str, ...]) -> None:
+    """List the available blueprints: id, default complexity, title."""
+    from .blueprint.loader import blueprint_files, load_blueprint
+
+    rows = []
+    for bp_id, path in sorted(blueprint_files(blueprint_dirs).items()):
+        loaded = load_blueprint(path)
+        desc = loaded.blueprint.description
+        rows.append((bp_id, loaded.blueprint.default_complexity, desc.en or desc.zh or ""))
+    width = max((len(r[0]) for r in rows), default=2)
+    click.echo(f"{'ID':<{width}}  {'COMPLEXITY':<10}  DESCRIPTION")
+    for bp_id, complexity, desc in rows:
+        click.echo(f"{bp_id:<{width}}  {complexity:<10}  {desc}")
+
+
+# --------------------------------------------------------------------------- render
+@cli.command("render")
+@click.argument("blueprint", required=False)
+@click.option("--project", "project_file", type=click.Path(dir_okay=False), help="Engagement file with every parameter (see 'init-project').")
+@click.option("--software", help="Third-party software product name, e.g. Mailchimp.")
+@click.option("--crm", help="CRM product name, e.g. Salesforce.")
+@click.option("--client", help="Client organisation name.")
+@click.option("--complexity", "complexities", multiple=True, type=click.Choice(COMPLEXITY_CHOICES),
+              help="simple, medium or high (default: the blueprint's). Repeat to render several.")
+@click.option("--scenario", type=click.Choice(("new", "upgrade")), help="new (onboarding) or upgrade (replacing a running integration).")
+@click.option("--goal", "goals", multiple=True, help="Business goal replacing the blueprint's defaults: a goal id to keep (G2) or a new statement. Repeatable.")
+@click.option("--add-goal", "add_goals", multiple=True, help="Business goal added to the blueprint's goals. Repeatable.")
+@click.option("--lang", "langs", multiple=True, type=click.Choice(("zh", "en")), help="zh or en (default zh). Repeat to render both.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, md or xlsx; repeatable (default: all three).")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@click.option("--date", "doc_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Document date YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today).")
+@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Project start date YYYY-MM-DD; phases get calendar dates.")
+@click.option("--doc-version", "version", help="Document version (default 1.0).")
+@click.option("--author", help="Document author.")
+@click.option("--template", type=click.Path(dir_okay=False), help="Corporate Word template (.docx): its styles, page setup, header and footer are used.")
+@click.option("--force", is_flag=True, help="Overwrite outputs even if they were edited since guidegen wrote them.")
+@click.option("--all", "render_all", is_flag=True, help="Render every available blueprint (x --lang x --complexity).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel processes when rendering several guides (default: CPU count).")
+@_blueprint_dirs_option
+def render_command(blueprint: str | None, project_file: str | None, render_all: bool, jobs: int | None,
+                   complexities: tuple[str, ...], langs: tuple[str, ...], blueprint_dirs: tuple[str, ...],
+                   force: bool, out: str | None, **options: Any) -> None:
+    """Render the guide for BLUEPRINT (a built-in id or a path to a YAML file).
+
+    Writes <out>/<blueprint>-<complexity>-<lang>.<ext> for each format (with -upgrade for the
+    upgrade scenario) and prints each path. Options override the values of --project.
+    """
+    from .batch import run_jobs
+    from .blueprint.loader import blueprint_files
+    from .engagement import Engagement, load_project, with_overrides
+
+    doc_date = options.pop("doc_date")
+    options["date"] = doc_date.date() if doc_date else None
+    options["start_date"] = options["start_date"].date() if options["start_date"] else None
+    options["goals"] = list(options["goals"]) or None
+    options["add_goals"] = list(options["add_goals"])
+    options["formats"] = list(options["formats"])
+    base, base_dir = Engagement(), Path(".")
+    if project_file:
+        base, _ = load_project(project_file)
+        base_dir = Path(project_file).parent
+        base = _relative_to_project(base, base_dir)
+    if blueprint:
+        options["blueprint"] = blueprint
+    engagement = with_overrides(base, **options)
+    out_dir = Path(out) if out else (base_dir / base.out if project_file and base.out else Path("output"))
+    if render_all:
+        names = list(blueprint_files(blueprint_dirs))
+    else:
+        if not engagement.blueprint:
+            raise click.UsageError("give a BLUEPRINT (see 'guidegen list'), --project FILE, or --all")
+        names = [engagement.blueprint]
+    jobs_list = [
+        engagement.model_copy(update={"blueprint": name, "lang": lang or engagement.lang, "complexity": level or engagement.complexity})
+        for name in names
+        for level in (complexities or (None,))
+        for lang in (langs or (None,))
+    ]
+    sys.exit(run_jobs(jobs_list, out_dir, blueprint_dirs, jobs, force))
+
+
+def _relative_to_project(engagement: Any, base_dir: Path) -> Any:
+    """Paths in a project file are relative to the project file."""
+    update = {}
+    if engagement.template and not Path(engagement.template).is_absolute():
+        update["template"] = str(base_dir / engagement.template)
+    bp = engagement.blueprint
+    if bp and (bp.endswith((".yaml", ".yml")) or "/" in bp) and not Path(bp).is_absolute():
+        update["blueprint"] = str(base_dir / bp)
+    return engagement.model_copy(update=update) if update else engagement
+
+
+# --------------------------------------------------------------------------- validate
+@cli.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--strict", is_flag=True, help="Treat warnings (weak spots in the guide) as errors.")
+def validate_command(paths: tuple[str, ...], strict: bool) -> None:
+    """Validate blueprint files: schema, references and guide quality (lint).
+
+    Reports every problem with file:line:column, key path, expected and given value.
+    Exit status 0 when valid, 2 when not (with --strict, warnings count too).
+    """
+    from .blueprint.checks import check_blueprint
+    from .blueprint.loader import load_blueprint
+    from .errors import Problem, UserError
+
+    problems: list[Problem] = []
+    for name in _expand(paths):
+        try:
+            loaded = load_blueprint(name)
+        except UserError as exc:
+            problems += exc.problems
+            continue
+        problems += check_blueprint(loaded)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in problems:
+        click.echo(p.format(), err=True)
+    if errors or (strict and warnings):
+        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)", err=True)
+        sys.exit(2)
+    click.echo(f"ok: {len(list(_expand(paths)))} blueprint(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+
+
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    found = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found += [str(x) for x in sorted(path.glob("*.yaml"))]
+        else:
+            found.append(p)
+    return found
+
+
+# --------------------------------------------------------------------------- schema
+@cli.command("schema")
+@click.option("--out", default="schemas", show_default=True, type=click.Path(file_okay=False), help="Folder for the JSON Schema files.")
+def schema_command(out: str) -> None:
+    """Write JSON Schemas of blueprints and project files (for editor completion)."""
+    from .schemas import write_schemas
+
+    for path in write_schemas(Path(out)):
+        click.echo(str(path))
+
+
+# --------------------------------------------------------------------------- entry point
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
+    from .errors import UserError  # light: dataclasses only
+
+    try:
+        cli.main(args=argv, prog_name="guidegen", standalone_mode=False)
+    except UserError as exc:
+        click.echo(exc.format(), err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place where bugs are reported
+        if _State.debug or os.environ.get("GUIDEGEN_DEBUG"):
+            traceback.print_exc()
+        else:
+            click.echo(
+                f"guidegen: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in guidegen, not in your input. Rerun with --debug for the traceback.",
+                err=True,
+            )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

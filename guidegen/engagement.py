@@ -1,0 +1,132 @@
+"""Engagement parameters: from command-line options and/or a project file.
+
+The project file (``guidegen render --project engagement.yaml``) holds every parameter of one
+client engagement; command-line options override it. Values here are data, never templates:
+a client called ``{{ 7*7 }}`` appears literally in the guide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
+
+from .blueprint.text import Complexity, Id, Lang, Scenario, Strict, _listify
+from .diagnostics import problems_from_validation
+from .errors import UserError, fail
+from .yamlsource import LocDict, load_yaml_file
+
+Format = Literal["docx", "md", "xlsx"]
+FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
+
+
+class PersonSpec(Strict):
+    """A person filling a role."""
+
+    name: str = Field(description="Full name.")
+    contact: str | None = Field(None, description="E-mail address or phone number.")
+
+
+class RevisionSpec(Strict):
+    """A line of the revision history."""
+
+    version: str = Field(description="Version, e.g. 0.9.")
+    date: dt.date | None = Field(None, description="Date of the revision (YYYY-MM-DD).")
+    author: str | None = Field(None, description="Who made the revision.")
+    change: str = Field(description="What changed.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+
+class ApprovalSpec(Strict):
+    """A line of the approval table."""
+
+    role: str = Field(description="Role id from the blueprint's team, or a role name.")
+    name: str | None = Field(None, description="Person who approves.")
+    date: dt.date | None = Field(None, description="Date of approval.")
+
+
+class GoalSpec(Strict):
+    """A business goal given by the engagement."""
+
+    id: Id | None = Field(None, description="A blueprint goal id to override, or an id for a new goal.")
+    title: str | None = Field(None, description="Short name.")
+    statement: str | None = Field(None, description="What must be achieved (required for a new goal).")
+    value: str | None = Field(None, description="Business value.")
+    kpi: str | None = Field(None, description="Measurable KPI.")
+    tests: Annotated[list[Id], BeforeValidator(_listify)] = Field(
+        default_factory=list, description="Ids of the blueprint's test cases that prove this goal."
+    )
+
+
+GoalEntry = Annotated[
+    str | GoalSpec,
+    Field(description="A blueprint goal id to keep (e.g. G2), a statement for a new goal, or a goal mapping."),
+]
+
+
+class Engagement(Strict):
+    """Every parameter of one guide. Also the schema of the project file."""
+
+    blueprint: str | None = Field(None, description="Integration type: a built-in blueprint id or a path to a YAML file.")
+    client: str | None = Field(None, description="Client organisation name.")
+    crm: str | None = Field(None, description="CRM product name, e.g. Salesforce.")
+    software: str | None = Field(None, description="Third-party software product name, e.g. Mailchimp.")
+    complexity: Complexity | None = Field(None, description="simple, medium or high (default: the blueprint's).")
+    scenario: Scenario = Field("new", description="new (onboarding) or upgrade (replacing a running integration).")
+    lang: Lang = Field("zh", description="Language of the guide: zh or en.")
+    formats: Annotated[list[Format], BeforeValidator(_listify)] = Field(
+        default_factory=lambda: list(FORMATS), description="Output formats: docx, md, xlsx."
+    )
+    goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")
+    add_goals: list[GoalEntry] = Field(default_factory=list, description="Goals added to the blueprint's (or to 'goals').")
+    start_date: dt.date | None = Field(None, description="Project start date (YYYY-MM-DD); phases get calendar dates.")
+    date: dt.date | None = Field(None, description="Document date (default: SOURCE_DATE_EPOCH, else today).")
+    version: str = Field("1.0", description="Document version.")
+    author: str | None = Field(None, description="Document author.")
+    people: dict[Id, PersonSpec] = Field(default_factory=dict, description="Who fills each role: role id -> person.")
+    revisions: list[RevisionSpec] = Field(default_factory=list, description="Revision history (newest last).")
+    approvals: list[ApprovalSpec] = Field(default_factory=list, description="Approval table rows.")
+    variables: dict[Id, str] = Field(default_factory=dict, description="Values for the blueprint's placeholders.")
+    out: str | None = Field(None, description="Output folder (default: output/).")
+    template: str | None = Field(None, description="Corporate Word template (.docx) for the DOCX.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @field_validator("variables", mode="before")
+    @classmethod
+    def _variables_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in value.items()}
+        return value
+
+
+def load_project(path: str | Path) -> tuple[Engagement, LocDict]:
+    """Load and validate a project file; UserError with file and line on any problem."""
+    name = str(path)
+    doc = load_yaml_file(path, name)
+    if not isinstance(doc.data, LocDict):
+        raise fail(name, "a project file must be a YAML mapping", expected="key: value pairs")
+    try:
+        engagement = Engagement.model_validate(doc.data)
+    except ValidationError as exc:
+        raise UserError(problems_from_validation(exc, doc.data, Engagement, name)) from None
+    return engagement, doc.data
+
+
+def with_overrides(engagement: Engagement, **options: Any) -> Engagement:
+    """Command-line values (those given) replace the project file's."""
+    given = {k: v for k, v in options.items() if v not in (None, (), [])}
+    if not given:
+        return engagement
+    data = engagement.model_dump(exclude_unset=True)
+    data.update(given)
+    return Engagement.model_validate(data)

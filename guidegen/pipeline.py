@@ -1,0 +1,69 @@
+"""One render: engagement -> blueprint -> Guide -> bytes per format (nothing written yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .blueprint.loader import LoadedBlueprint, load_blueprint, resolve_blueprint_path
+from .engagement import Engagement
+from .errors import Location, Problem, UserError
+from .model import Guide
+from .output import Output, safe_filename
+from .resolve import resolve_guide
+from .writers import WRITERS, WriterOptions, get_writer
+
+
+def output_stem(guide: Guide) -> str:
+    """<blueprint>-<complexity>-<lang>, with -upgrade for the upgrade scenario."""
+    m = guide.meta
+    stem = f"{m.blueprint}-{m.complexity}-{m.lang}"
+    if m.scenario == "upgrade":
+        stem += "-upgrade"
+    return safe_filename(stem)
+
+
+@dataclass
+class Rendered:
+    """The outcome of one render: the guide, its files' bytes and the warnings."""
+
+    guide: Guide
+    outputs: list[Output]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_for(engagement: Engagement, extra_dirs: tuple[str, ...] = ()) -> LoadedBlueprint:
+    if not engagement.blueprint:
+        raise UserError.single(
+            Location("command line"),
+            "no blueprint given",
+            expected="a built-in blueprint id (see 'guidegen list') or a path to a YAML file",
+        )
+    path = resolve_blueprint_path(engagement.blueprint, extra_dirs)
+    return load_blueprint(path)
+
+
+def render(
+    engagement: Engagement,
+    extra_dirs: tuple[str, ...] = (),
+    loaded: LoadedBlueprint | None = None,
+) -> Rendered:
+    """Resolve the guide and run every requested writer; raises UserError on bad input."""
+    loaded = loaded or load_for(engagement, extra_dirs)
+    resolution = resolve_guide(loaded, engagement)
+    options = WriterOptions(template=_template(engagement))
+    stem = output_stem(resolution.guide)
+    outputs = []
+    for fmt in dict.fromkeys(engagement.formats):
+        write = get_writer(fmt)
+        outputs.append(Output(stem + WRITERS[fmt].extension, write(resolution.guide, options)))
+    return Rendered(resolution.guide, outputs, resolution.warnings)
+
+
+def _template(engagement: Engagement) -> Path | None:
+    if not engagement.template:
+        return None
+    path = Path(engagement.template)
+    if not path.is_file():
+        raise UserError.single(Location(engagement.template), "Word template not found", expected="a .docx file")
+    return path

@@ -1,0 +1,495 @@
+"""Blueprint + Engagement -> Guide.
+
+Applies the conditions written in the blueprint (complexity, scenario), picks the language,
+fills placeholders in a sandbox, computes the plan's weeks and dates, names the owners, and
+traces goals to tests. Most sections convert field by field (a blueprint model and its Guide
+counterpart share field names); the plan, the field mappings, goals and owners need the
+engagement and are built explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import i18n, model
+from .blueprint import schema as bp
+from .blueprint.loader import LoadedBlueprint
+from .blueprint.text import Conditional, LocalizedText
+from .engagement import Engagement, GoalSpec
+from .errors import Location, Problem, UserError
+from .templating import TemplateProblem, clean_text, render_text
+from .typography import polish_zh
+from .yamlsource import format_path, locate
+
+
+def document_date(engagement: Engagement) -> dt.date:
+    """The engagement's date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if engagement.date:
+        return engagement.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def first_monday(start: dt.date) -> dt.date:
+    """Week 1 starts on the start date if it is a Monday, else on the next Monday."""
+    return start + dt.timedelta(days=(7 - start.weekday()) % 7)
+
+
+@dataclass
+class Resolution:
+    """The resolved guide and what the user should hear about it."""
+
+    guide: model.Guide
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    loaded: LoadedBlueprint
+    lang: str
+    complexity: str
+    scenario: str
+    variables: dict[str, Any]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    _missing_lang: int = 0
+
+    def where(self, path: tuple[Any, ...]) -> Location:
+        loc = locate(self.loaded.raw, path) or Location(self.loaded.path)
+        return loc.with_path(format_path(path))
+
+    def text(self, value: LocalizedText | None, path: tuple[Any, ...]) -> str | None:
+        if value is None:
+            return None
+        chosen = value.get(self.lang)
+        if chosen is None:
+            chosen = value.en if self.lang == "zh" else value.zh
+            self._missing_lang += 1
+            if self._missing_lang <= 5:
+                self.warnings.append(
+                    Problem(self.where(path), f"no '{self.lang}' text; the other language is shown", severity="warning")
+                )
+        try:
+            rendered = render_text(chosen or "", self.variables)
+        except TemplateProblem as exc:
+            self.errors.append(Problem(self.where(path), str(exc)))
+            return chosen
+        rendered = clean_text(rendered)
+        return polish_zh(rendered) if self.lang == "zh" else rendered
+
+    def applies(self, item: Any) -> bool:
+        return not isinstance(item, Conditional) or item.applies(self.complexity, self.scenario)
+
+    def selected(self, items: list[Any], path: tuple[Any, ...]) -> list[tuple[Any, tuple[Any, ...]]]:
+        """Items whose condition holds, each with its path (original index)."""
+        return [(item, path + (i,)) for i, item in enumerate(items) if self.applies(item)]
+
+    def convert(self, value: Any, target: Any, path: tuple[Any, ...]) -> Any:
+        """Convert a blueprint value to the Guide type ``target`` field by field."""
+        if isinstance(value, LocalizedText):
+            return self.text(value, path)
+        if isinstance(value, list):
+            inner = _item_type(target)
+            return [self.convert(item, inner, p) for item, p in self.selected(value, path)]
+        if isinstance(value, BaseModel):
+            cls = _model_type(target)
+            data = {
+                name: self.convert(getattr(value, name), info.annotation, path + (name,))
+                for name, info in cls.model_fields.items()
+                if name in type(value).model_fields
+            }
+            return cls(**data)
+        if isinstance(value, str):
+            return clean_text(value)
+        return value
+
+
+def _model_type(annotation: Any) -> type[BaseModel]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    raise TypeError(f"no model type in {annotation!r}")
+
+
+def _item_type(annotation: Any) -> Any:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is list:
+        return args[0]
+    for arg in args:
+        if typing.get_origin(arg) is list:
+            return typing.get_args(arg)[0]
+    return annotation
+
+
+def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution:
+    """Build the Guide for one engagement; UserError if a placeholder cannot be filled."""
+    blueprint = loaded.blueprint
+    lang = engagement.lang
+    complexity = engagement.complexity or blueprint.default_complexity
+    scenario = engagement.scenario
+    ctx = _Context(loaded, lang, complexity, scenario, {})
+    ctx.variables = _template_variables(ctx, blueprint, engagement)
+
+    meta = _meta(ctx, blueprint, engagement, complexity)
+    team = _team(ctx, blueprint, engagement)
+    role_names = _role_names(ctx, blueprint, engagement)
+    goals = _goals(ctx, blueprint, engagement)
+    overview = model.Overview(
+        background=ctx.convert(blueprint.overview.background, list[model.Note], ("overview", "background")),
+        goals=goals,
+        scope=ctx.convert(blueprint.overview.scope, model.Scope, ("overview", "scope")),
+    )
+    testing = ctx.convert(blueprint.testing, model.Testing, ("testing",))
+    testing = _custom_goal_links(testing, engagement, goals)
+    implementation = _implementation(ctx, blueprint, engagement, team)
+    migration = None
+    if blueprint.migration is not None and ctx.applies(blueprint.migration):
+        migration = ctx.convert(blueprint.migration, model.Migration, ("migration",))
+        migration.cutover = [
+            c.model_copy(update={"owner": role_names.get(c.owner, c.owner) if c.owner else None})
+            for c in migration.cutover
+        ]
+    summary = ctx.convert(blueprint.summary, model.Summary, ("summary",))
+    summary.risks = [
+        r.model_copy(update={"owner": role_names.get(r.owner, r.owner) if r.owner else None})
+        for r in summary.risks
+    ]
+    guide = model.Guide(
+        meta=meta,
+        revisions=_revisions(engagement, meta),
+        approvals=_approvals(engagement, role_names, team),
+        overview=overview,
+        architecture=ctx.convert(blueprint.architecture, model.Architecture, ("architecture",)),
+        implementation=implementation,
+        migration=migration,
+        data=_data(ctx, blueprint),
+        testing=testing,
+        traceability=_traceability(goals, testing),
+        operations=ctx.convert(blueprint.operations, model.Operations, ("operations",)),
+        summary=summary,
+    )
+    if ctx.errors:
+        raise UserError(ctx.errors)
+    for trace in guide.traceability:
+        if not trace.covered:
+            ctx.warnings.append(
+                Problem(
+                    Location(loaded.path, path=f"goal {trace.goal}"),
+                    f"goal {trace.goal} is not covered by any test case (shown as uncovered in the traceability matrix)",
+                    severity="warning",
+                )
+            )
+    return Resolution(guide, ctx.warnings)
+
+
+# --------------------------------------------------------------------------- engagement data
+def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> dict[str, Any]:
+    lang = ctx.lang
+    plain = _Context(ctx.loaded, lang, ctx.complexity, ctx.scenario, {})
+    variables: dict[str, Any] = {
+        v.id: engagement.variables.get(v.id) or plain.text(v.value, ("variables",)) for v in blueprint.variables
+    }
+    for key in engagement.variables:
+        if key not in variables:
+            ctx.warnings.append(
+                Problem(Location(ctx.loaded.path), f"variable '{key}' is not used by blueprint {blueprint.id}", severity="warning")
+            )
+    defaults = blueprint.defaults
+    variables.update(
+        software=engagement.software or plain.text(defaults.software, ("defaults", "software")),
+        crm=engagement.crm or plain.text(defaults.crm, ("defaults", "crm")),
+        client=engagement.client or plain.text(defaults.client, ("defaults", "client")) or i18n.t(lang, "the_client"),
+        software_kind=plain.text(blueprint.software_kind, ("software_kind",)),
+        middleware=i18n.t(lang, "middleware"),
+        complexity=ctx.complexity,
+        scenario=ctx.scenario,
+        lang=lang,
+    )
+    return variables
+
+
+def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, complexity: str) -> model.Meta:
+    v = ctx.variables
+    title = ctx.text(blueprint.title, ("title",)) or blueprint.id
+    return model.Meta(
+        blueprint=blueprint.id,
+        title=title,
+        integration=f"{v['crm']} ↔ {v['software']}",
+        client=engagement.client or (v["client"] if blueprint.defaults.client else None),
+        crm=v["crm"],
+        software=v["software"],
+        software_kind=v["software_kind"],
+        middleware=v["middleware"],
+        complexity=complexity,  # type: ignore[arg-type]
+        scenario=ctx.scenario,  # type: ignore[arg-type]
+        lang=ctx.lang,  # type: ignore[arg-type]
+        version=engagement.version,
+        date=document_date(engagement),
+        author=engagement.author,
+        start_date=engagement.start_date,
+        keywords=[v["crm"], v["software"], v["software_kind"], blueprint.id],
+    )
+
+
+def _revisions(engagement: Engagement, meta: model.Meta) -> list[model.Revision]:
+    if engagement.revisions:
+        return [model.Revision(**r.model_dump()) for r in engagement.revisions]
+    first = i18n.t(meta.lang, "first_version")
+    return [model.Revision(version=meta.version, date=meta.date, author=meta.author, change=first)]
+
+
+def _person(engagement: Engagement, role_id: str) -> model.Person | None:
+    spec = engagement.people.get(role_id)
+    return model.Person(name=spec.name, contact=spec.contact) if spec else None
+
+
+def _role_names(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> dict[str, str]:
+    """Role id -> printed owner: the role name, with the person's name when known."""
+    names = {}
+    for i, role in enumerate(blueprint.roles):
+        name = ctx.text(role.name, ("roles", i, "name")) or role.id
+        person = engagement.people.get(role.id)
+        names[role.id] = f"{name} ({person.name})" if person else name
+    return names
+
+
+def _approvals(engagement: Engagement, role_names: dict[str, str], team: list[model.TeamMember]) -> list[model.Approval]:
+    if engagement.approvals:
+        return [
+            model.Approval(role=role_names.get(a.role, a.role), name=a.name, date=a.date) for a in engagement.approvals
+        ]
+    # Without an approval list, the accountable role and the business owner sign off.
+    signers = [m for m in team if m.accountable] or team[:1]
+    return [model.Approval(role=m.name, name=m.person.name if m.person else None) for m in signers]
+
+
+def _team(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> list[model.TeamMember]:
+    catalogue = {role.id: (i, role) for i, role in enumerate(blueprint.roles)}
+    team = []
+    for member, path in ctx.selected(blueprint.implementation.team, ("implementation", "team")):
+        index, role = catalogue[member.id]
+        team.append(
+            model.TeamMember(
+                id=member.id,
+                name=ctx.text(role.name, ("roles", index, "name")) or member.id,
+                responsibilities=ctx.text(member.responsibilities, path + ("responsibilities",)) or "",
+                accountable=member.accountable,
+                person=_person(engagement, member.id),
+            )
+        )
+    return team
+
+
+# --------------------------------------------------------------------------- goals
+def _goals(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> list[model.Goal]:
+    defaults = ctx.convert(blueprint.overview.goals, list[model.Goal], ("overview", "goals"))
+    by_id = {g.id: g for g in defaults}
+    chosen = defaults if engagement.goals is None else []
+    counter = 0
+
+    def custom(entry: str | GoalSpec) -> model.Goal:
+        nonlocal counter
+        if isinstance(entry, str):
+            if entry in by_id:
+                return by_id[entry]
+            counter += 1
+            return model.Goal(id=f"CG{counter}", title=_short(entry), statement=entry, custom=True)
+        if entry.id in by_id:
+            base = by_id[entry.id]
+            update = {k: v for k, v in entry.model_dump(include={"title", "statement", "value", "kpi"}).items() if v}
+            return base.model_copy(update=update)
+        counter += 1
+        statement = entry.statement or entry.title or ""
+        return model.Goal(
+            id=entry.id or f"CG{counter}",
+            title=entry.title or _short(statement),
+            statement=statement,
+            value=entry.value,
+            kpi=entry.kpi,
+            custom=True,
+        )
+
+    for entry in (engagement.goals or []) + engagement.add_goals:
+        goal = custom(entry)
+        chosen = [g for g in chosen if g.id != goal.id] + [goal]
+    return chosen
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _custom_goal_links(testing: model.Testing, engagement: Engagement, goals: list[model.Goal]) -> model.Testing:
+    """Goals given as mappings may name the test cases that prove them."""
+    links: dict[str, list[str]] = {}
+    for entry in (engagement.goals or []) + engagement.add_goals:
+        if isinstance(entry, GoalSpec) and entry.tests:
+            goal_id = entry.id or next((g.id for g in goals if g.statement == entry.statement), None)
+            for test_id in entry.tests:
+                links.setdefault(test_id, []).append(goal_id or "")
+    if not links:
+        return testing
+    cases = [
+        c.model_copy(update={"goals": c.goals + [g for g in links.get(c.id, []) if g and g not in c.goals]})
+        for c in testing.cases
+    ]
+    return testing.model_copy(update={"cases": cases})
+
+
+def _traceability(goals: list[model.Goal], testing: model.Testing) -> list[model.Trace]:
+    return [
+        model.Trace(
+            goal=g.id,
+            tests=[c.id for c in testing.cases if g.id in c.goals],
+            acceptance=[a.id for a in testing.acceptance if g.id in a.goals],
+            kpi=g.kpi,
+        )
+        for g in goals
+    ]
+
+
+# --------------------------------------------------------------------------- plan
+def _implementation(
+    ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, team: list[model.TeamMember]
+) -> model.Implementation:
+    plan: bp.Plan | None = getattr(blueprint.plans, ctx.complexity)
+    if plan is None:
+        raise UserError.single(
+            ctx.where(("plans",)),
+            f"the blueprint has no plan for complexity '{ctx.complexity}'",
+            expected="plans.simple, plans.medium and plans.high (include the 'plans' fragment)",
+        )
+    impl = blueprint.implementation
+    monday = first_monday(engagement.start_date) if engagement.start_date else None
+    phases: list[model.Phase] = []
+    stage_phase: dict[str, int] = {}
+    shift = 0
+    plan_path = ("plans", ctx.complexity, "phases")
+    for phase, path in ctx.selected(plan.phases, plan_path):
+        start, end = phase.weeks[0] + shift, phase.weeks[1] + shift
+        shift += phase.shift_following_weeks
+        for stage in phase.stages:
+            stage_phase.setdefault(stage, len(phases))
+        phases.append(
+            model.Phase(
+                id=phase.id,
+                name=ctx.text(phase.name, path + ("name",)) or phase.id,
+                start_week=start,
+                end_week=end,
+                start_date=monday + dt.timedelta(weeks=start - 1) if monday else None,
+                end_date=monday + dt.timedelta(weeks=end - 1, days=4) if monday else None,
+            )
+        )
+    tasks: list[list[model.Task]] = [[] for _ in phases]
+    deliverables: list[list[str]] = [[] for _ in phases]
+    for task, path in ctx.selected(impl.tasks, ("implementation", "tasks")):
+        if task.stage in stage_phase:
+            tasks[stage_phase[task.stage]].append(
+                model.Task(text=ctx.text(task.text, path + ("text",)) or "", owners=list(task.owners))
+            )
+    for item, path in ctx.selected(impl.deliverables, ("implementation", "deliverables")):
+        if item.stage in stage_phase:
+            deliverables[stage_phase[item.stage]].append(ctx.text(item.text, path + ("text",)) or "")
+    accountable = next((m.id for m in team if m.accountable), None)
+    team_ids = {m.id for m in team}
+    for i, phase in enumerate(phases):
+        owners = list(dict.fromkeys(o for t in tasks[i] for o in t.owners if o in team_ids))
+        phases[i] = phase.model_copy(
+            update={"tasks": tasks[i], "deliverables": deliverables[i], "owners": owners, "accountable": accountable}
+        )
+    milestones = []
+    for item, path in ctx.selected(impl.milestones, ("implementation", "milestones")):
+        if item.stage not in stage_phase:
+            continue
+        phase = phases[stage_phase[item.stage]]
+        milestones.append(
+            model.Milestone(
+                id=item.id,
+                name=ctx.text(item.name, path + ("name",)) or item.id,
+                phase=phase.id,
+                week=phase.end_week,
+                date=phase.end_date,
+                criterion=ctx.text(item.criterion, path + ("criterion",)) or "",
+            )
+        )
+    extra = plan.upgrade_extra_weeks if ctx.scenario == "upgrade" else [0, 0]
+    duration = (plan.duration[0] + extra[0], plan.duration[1] + extra[1])
+    return model.Implementation(
+        team=team,
+        duration_weeks=duration,
+        phases=phases,
+        milestones=milestones,
+        raci=_raci(team, phases),
+        gate=ctx.convert(impl.gate, list[model.Note], ("implementation", "gate")),
+        notes=ctx.convert(impl.notes, list[model.Note], ("implementation", "notes")),
+    )
+
+
+def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model.RaciRow]:
+    """R = owns tasks in the phase, A = the accountable role, I = every other team role."""
+    rows = []
+    for member in team:
+        cells: list[model.RaciCode] = []
+        for phase in phases:
+            responsible = member.id in phase.owners
+            if member.id == phase.accountable:
+                cells.append("A/R" if responsible else "A")
+            else:
+                cells.append("R" if responsible else "I")
+        rows.append(model.RaciRow(role=member.id, cells=cells))
+    return rows
+
+
+# --------------------------------------------------------------------------- data
+def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
+    spec = blueprint.data
+    data = ctx.convert(spec.model_copy(update={"entities": []}), model.DataSpec, ("data",))
+    entities = []
+    for entity, path in ctx.selected(spec.entities, ("data", "entities")):
+        rows = []
+        for f, fpath in ctx.selected(entity.fields, path + ("fields",)):
+            rows.append(
+                model.FieldMapping(
+                    key=f.key,
+                    source=clean_text(f.source),
+                    target=clean_text(f.target),
+                    description=ctx.text(f.description, fpath + ("description",)),
+                    type=f.type,
+                    source_type=f.source_type or f.type,
+                    required=f.required,
+                    direction=f.direction or entity.direction,
+                    rule=ctx.text(f.rule, fpath + ("rule",)),
+                    validation=ctx.text(f.validation, fpath + ("validation",)),
+                    default=f.default,
+                    example=f.example,
+                    note=ctx.text(f.note, fpath + ("note",)),
+                    enum=f.enum,
+                    status=f.status,
+                    source_object=f.source_object or entity.source_object,
+                    target_object=f.target_object or entity.target_object,
+                )
+            )
+        entities.append(
+            model.Entity(
+                id=entity.id,
+                name=ctx.text(entity.name, path + ("name",)) or entity.id,
+                source=entity.source,
+                target=entity.target,
+                source_object=entity.source_object,
+                target_object=entity.target_object,
+                direction=entity.direction,
+                description=ctx.text(entity.description, path + ("description",)),
+                fields=rows,
+            )
+        )
+    return data.model_copy(update={"entities": entities})

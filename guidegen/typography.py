@@ -1,0 +1,57 @@
+"""Chinese typography: full-width punctuation in Chinese text.
+
+Authors (and keyboards) often type ASCII ``, ; : ( ) ! ?`` inside Chinese sentences; Chinese
+documents use the full-width forms. This pass runs on Chinese guide texts only and converts a
+mark unless it belongs to Latin notation: numbers (``10,000``, ``08:15``), article numbers and
+calls (``12(3)``, ``f(x)``), URLs, Markdown link targets and inline code are left alone. It also
+removes the space an English habit leaves between two Chinese characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+# Spans that must keep their characters: inline code, link targets, autolinks, bare URLs.
+_PROTECTED = re.compile(rf"`[^`\n]*`|\]\([^)\s]*\)|<https?://[^>\s]*>|https?://[^\s<>(){_CJK}]*[^\s<>(),.;:!?{_CJK}]")
+_MASK = "\ue000"  # private-use stand-in for a protected span
+
+_PARENS = re.compile(r"[ \t]*\(([^()\n]*)\)[ \t]*")
+_SEMICOLON = re.compile(r"[ \t]*;[ \t]*")
+_COMMA = re.compile(r"(?<![0-9])[ \t]*,[ \t]*|(?<=[0-9]),(?=[^\s0-9])")
+_COLON = re.compile(rf"(?<=[{_CJK}*_）])[ \t]*:[ \t]*|:[ \t]*(?=[{_CJK}*_])")
+_BANG_QUESTION = re.compile(rf"(?<=[{_CJK}])([!?])")
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
+_FULL = {"!": "！", "?": "？"}
+
+
+def _paren(match: re.Match[str]) -> str:
+    """（…） unless it is Latin notation such as f(x) or 12(3) with no Chinese inside."""
+    start, inner = match.start(), match.group(1)
+    before = match.string[start - 1] if start else ""
+    glued_to_latin = match.group(0)[0] == "(" and (before.isascii() and (before.isalnum() or before in ")]"))
+    if glued_to_latin and not _HAS_CJK.search(inner):
+        return match.group(0)
+    return f"（{inner}）"
+
+
+def polish_zh(text: str) -> str:
+    """Full-width punctuation for a Chinese text; Latin notation and code untouched."""
+    if not text or not _HAS_CJK.search(text):
+        return text
+    kept: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return _MASK
+
+    body = _PROTECTED.sub(mask, text)
+    body = _PARENS.sub(_paren, body)
+    body = _SEMICOLON.sub("；", body)
+    body = _COMMA.sub("，", body)
+    body = _COLON.sub("：", body)
+    body = _BANG_QUESTION.sub(lambda m: _FULL[m.group(1)], body)
+    body = _CJK_SPACE.sub("", body)
+    pieces = iter(kept)
+    return re.sub(_MASK, lambda _: next(pieces), body)

@@ -1,0 +1,334 @@
+"""DOCX writer: the client deliverable.
+
+Cover, document-control page and a real TOC field; numbered Heading styles; every table with
+a numbered caption (SEQ field), a header row that repeats on each page, rows that do not
+split, widths that fit the page; wide tables in landscape sections; page X of Y in the footer;
+East Asian fonts and language for Chinese. Only this package imports python-docx.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from docx.document import Document as DocxDocument
+from lxml import etree
+
+from ... import layout as L
+from ...model import Guide
+from .. import WriterOptions
+from ..common import starts_with_list
+from .inline import BlockStyles, Context, markdown_paragraphs
+from .ooxml import (
+    el,
+    field_runs,
+    landscape_copy,
+    paragraph,
+    portrait_copy,
+    ppr_of,
+    run,
+    section_break,
+    shading,
+    sub,
+    text_width,
+)
+from .package import ask_word_to_update_fields, ensure_sect_pr, open_document, save, set_properties
+from .styles import Theme, ensure_numbering, ensure_styles, theme_for
+from .tables import build_table, minimum_width
+
+# Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence
+# that restarts at every Heading 1 (\s 1). The cached results are what readers show until
+# fields are updated, so they are computed here too.
+_CHAPTER_FIELD = "STYLEREF 1 \\s"
+
+
+@dataclass
+class _Writer:
+    document: DocxDocument
+    ctx: Context
+    theme: Theme
+    doc: L.Document
+    body: etree._Element
+    sect_pr: etree._Element
+
+    @property
+    def styles(self):  # noqa: ANN201 - StyleMap
+        return self.ctx.styles
+
+    def add(self, element: etree._Element) -> None:
+        # Keep the body's final w:sectPr last.
+        self.sect_pr.addprevious(element)
+
+    def prose(self, text: str, lead: str | None = None) -> None:
+        for p in markdown_paragraphs(self.ctx, text, BlockStyles(self.styles["normal"]), lead):
+            self.add(p)
+
+    # ------------------------------------------------------------------ front matter
+    def front(self) -> None:
+        f = self.doc.front
+        self.add(paragraph(self.styles["title"], run(f.title)))
+        self.add(paragraph(self.styles["subtitle"], run(f.subtitle)))
+        sep = "：" if self.doc.lang == "zh" else ": "
+        for label, value in f.cover:
+            self.add(paragraph(self.styles["cover_meta"], run(label + sep, _bold()), run(value)))
+        self.page_break()
+        self.add(paragraph(self.styles["front_heading"], run(self.doc.labels["doc_control"])))
+        for caption, table in ((self.doc.labels["revision_history"], f.revisions), (self.doc.labels["approvals"], f.approvals)):
+            self.add(paragraph(self.styles["caption"], run(caption)))
+            self.table(table, captioned=False)
+        self.page_break()
+        self.toc()
+        self.page_break()
+
+    def page_break(self) -> None:
+        self.add(paragraph(None, el("w:r", None, el("w:br", {"w:type": "page"}))))
+
+    def toc(self) -> None:
+        """A TOC field over Heading 1-3, marked dirty so Word rebuilds it with page numbers on
+        open. Until then its cached result lists the headings, so the page is never empty."""
+        self.add(paragraph(self.styles["toc_heading"], run(self.doc.labels["toc"])))
+        entries = [b for b in self.doc.blocks if isinstance(b, L.Heading)]
+        begin, instr, separate, _cached, end = field_runs('TOC \\o "1-3" \\h \\z \\u', "", dirty=True)
+        first = paragraph(self.styles["toc1"], begin, instr, separate)
+        if not entries:
+            first.append(run(self.doc.labels["toc_placeholder"]))
+            first.append(end)
+            self.add(first)
+            return
+        paragraphs = [first] + [paragraph(None) for _ in entries[1:]]
+        for p, heading in zip(paragraphs, entries):
+            style = self.styles[f"toc{heading.level}"]
+            pstyle = ppr_of(p).find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pStyle")
+            if pstyle is None:
+                sub(ppr_of(p), "w:pStyle", {"w:val": style})
+            else:
+                pstyle.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", style)
+            p.append(run(f"{heading.number} {heading.text}"))
+        paragraphs[-1].append(end)
+        for p in paragraphs:
+            self.add(p)
+
+    # ------------------------------------------------------------------ body
+    def blocks(self) -> None:
+        """The body; runs of wide tables get landscape sections of their own."""
+        portrait_width = text_width(self.sect_pr)
+        landscape_width = text_width(landscape_copy(self.sect_pr))
+        breaks = 0
+        inside = False
+        for block, wide in zip(self.doc.blocks, self._landscape_flags(portrait_width)):
+            if wide != inside:
+                if wide:  # end the portrait section; the first one keeps the cover's title page
+                    ending = copy.deepcopy(self.sect_pr) if breaks == 0 else portrait_copy(self.sect_pr)
+                else:
+                    ending = landscape_copy(self.sect_pr)
+                self.add(section_break(ending))
+                breaks += 1
+                inside = wide
+            self.block(block, landscape_width if inside else portrait_width)
+        if breaks:
+            final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
+            self.sect_pr.getparent().replace(self.sect_pr, final)
+            self.sect_pr = final
+
+    def _landscape_flags(self, portrait_width: int) -> list[bool]:
+        """Wide tables go landscape, together with the headings and prose just before them."""
+        flags = [
+            isinstance(b, L.Table) and b.wide and (len(b.columns) >= 8 or minimum_width(b.columns, b.rows) > portrait_width)
+            for b in self.doc.blocks
+        ]
+        for i in range(len(flags) - 1, -1, -1):
+            j = i - 1
+            while flags[i] and j >= 0 and isinstance(self.doc.blocks[j], (L.Heading, L.Prose)) and not flags[j]:
+                flags[j] = True
+                j -= 1
+        return flags
+
+    def block(self, block: L.Block, width: int) -> None:
+        if isinstance(block, L.Heading):
+            style = self.styles[f"heading{block.level}"]
+            self.add(paragraph(style, run(block.text)))
+        elif isinstance(block, L.Prose):
+            self.prose(block.text)
+        elif isinstance(block, L.Items):
+            self.items(block)
+        elif isinstance(block, L.Table):
+            self.table(block, width=width)
+        elif isinstance(block, L.Gantt):
+            self.gantt(block, width)
+        elif isinstance(block, L.Flowchart):
+            pass  # the flows are in their table; the diagram is drawn only in Markdown (Mermaid)
+        else:  # pragma: no cover - a new block type without a rule is a bug
+            raise TypeError(f"no DOCX rule for {type(block).__name__}")
+
+    def items(self, block: L.Items) -> None:
+        """Bullets or a numbered list; an item's bold title leads its first paragraph, or
+        stands on its own line when the item's text is itself a list."""
+        numbering = self.ctx.numbering
+        num_id = numbering.new_ordered_list() if block.ordered else numbering.bullet_num
+        style = self.styles["list_number" if block.ordered else "list_bullet"]
+        sep = "：" if self.doc.lang == "zh" else ": "
+        for title, text in block.items:
+            nested = bool(title) and starts_with_list(text)
+            paragraphs = markdown_paragraphs(self.ctx, text, BlockStyles(style), None if nested else (title + sep if title else None))
+            if nested:
+                for p in paragraphs:
+                    _indent_list_level(p)
+                paragraphs.insert(0, paragraph(style, run(title or "", _bold())))
+            first = paragraphs[0]
+            if not _has_numbering(first):
+                num_pr = el("w:numPr")
+                sub(num_pr, "w:ilvl", {"w:val": "0"})
+                sub(num_pr, "w:numId", {"w:val": str(num_id)})
+                ppr_of(first).insert(1, num_pr)
+            for p in paragraphs:
+                self.add(p)
+
+    def caption(self, kind: str, number: str | None, text: str, style: str) -> etree._Element:
+        label = self.doc.labels[kind]
+        chapter, _, seq = (number or "").partition("-")
+        runs = [run(f"{label} ")]
+        runs += field_runs(_CHAPTER_FIELD, chapter)
+        runs.append(run("-"))
+        # One sequence per chapter (Table4, Figure3): readers that ignore SEQ's \s switch
+        # (LibreOffice) still count from 1 in every chapter.
+        runs += field_runs(f"SEQ {kind.capitalize()}{chapter} \\* ARABIC", seq)
+        runs.append(run(f" {text}"))
+        return paragraph(style, *runs)
+
+    def table(self, table: L.Table, captioned: bool = True, width: int | None = None) -> None:
+        if captioned and table.caption:
+            self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
+        self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
+                             self.theme.border_color))
+        # An empty paragraph after every table: adjacent tables would otherwise merge.
+        self.add(paragraph(self.styles["normal"]))
+
+    def gantt(self, gantt: L.Gantt, width: int) -> None:
+        """The timeline as an editable table: one column per week, shaded where a phase runs."""
+        weeks = gantt.weeks
+        dated = all(bar.start_date for bar in gantt.bars)
+        headers = []
+        for week in range(1, weeks + 1):
+            if dated:
+                first = gantt.bars[0]
+                monday = first.start_date + dt.timedelta(weeks=week - first.start_week)  # type: ignore[operator]
+                headers.append(monday.strftime("%m-%d"))
+            else:
+                headers.append(f"{gantt.week_label}{week}")
+        name_width = min(int(width * 0.32), 3400)
+        week_width = (width - name_width) // weeks
+        tbl = el("w:tbl")
+        tbl_pr = sub(tbl, "w:tblPr")
+        sub(tbl_pr, "w:tblStyle", {"w:val": self.styles["table"]})
+        sub(tbl_pr, "w:tblW", {"w:w": str(name_width + week_width * weeks), "w:type": "dxa"})
+        sub(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
+        sub(tbl_pr, "w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "1",
+                                  "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"})
+        grid = sub(tbl, "w:tblGrid")
+        for w in [name_width] + [week_width] * weeks:
+            sub(grid, "w:gridCol", {"w:w": str(w)})
+        head_style, text_style = self.styles["table_heading"], self.styles["table_text"]
+        tbl.append(_gantt_row([("", name_width, None)] + [(h, week_width, None) for h in headers], head_style, True,
+                              self.theme.header_fill))
+        for bar in gantt.bars:
+            cells = [(bar.name, name_width, None)] + [
+                ("", week_width, self.theme.accent if bar.start_week <= week <= bar.end_week else None)
+                for week in range(1, weeks + 1)
+            ]
+            tbl.append(_gantt_row(cells, text_style, False, None))
+        self.add(tbl)
+        self.add(self.caption("figure", gantt.number, gantt.caption, self.styles["figure_caption"]))
+
+    # ------------------------------------------------------------------ header and footer
+    def header_footer(self, title: str) -> None:
+        """Title in the header, 'page X of Y' in the footer; an empty first (cover) page."""
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True
+        section.first_page_header.is_linked_to_previous = False
+        section.first_page_footer.is_linked_to_previous = False
+        header = section.header
+        header.is_linked_to_previous = False
+        hp = header.paragraphs[0]._p
+        _replace_paragraph(hp, self.styles["header"], [run(title)])
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        runs: list[etree._Element] = []
+        for piece in re.split(r"(\{page\}|\{pages\})", self.doc.labels["page_x_of_y"]):
+            if piece == "{page}":
+                runs += field_runs("PAGE", "1")
+            elif piece == "{pages}":
+                runs += field_runs("NUMPAGES", "1")
+            elif piece:
+                runs.append(run(piece))
+        _replace_paragraph(footer.paragraphs[0]._p, self.styles["footer"], runs)
+
+
+def _bold() -> etree._Element:
+    rpr = el("w:rPr")
+    sub(rpr, "w:b")
+    return rpr
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _has_numbering(p: etree._Element) -> bool:
+    ppr = p.find(_W + "pPr")
+    return ppr is not None and ppr.find(_W + "numPr") is not None
+
+
+def _indent_list_level(p: etree._Element) -> None:
+    """Move a list paragraph one level deeper (it sits under a numbered title)."""
+    ilvl = p.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
+    if ilvl is not None:
+        ilvl.set(_W + "val", str(min(8, int(ilvl.get(_W + "val", "0")) + 1)))
+
+
+def _replace_paragraph(p: etree._Element, style: str, runs: list[etree._Element]) -> None:
+    for child in list(p):
+        p.remove(child)
+    sub(ppr_of(p), "w:pStyle", {"w:val": style})
+    for r in runs:
+        p.append(r)
+
+
+def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: bool, header_fill: str | None) -> etree._Element:
+    tr = el("w:tr")
+    tr_pr = sub(tr, "w:trPr")
+    sub(tr_pr, "w:cantSplit")
+    if header:
+        sub(tr_pr, "w:tblHeader")
+    for text, width, fill in cells:
+        tc = sub(tr, "w:tc")
+        tc_pr = sub(tc, "w:tcPr")
+        sub(tc_pr, "w:tcW", {"w:w": str(width), "w:type": "dxa"})
+        if fill or (header and header_fill):
+            tc_pr.append(shading(fill or header_fill or "FFFFFF"))
+        tc.append(paragraph(style, run(text)) if text else paragraph(style))
+    return tr
+
+
+def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
+    """Render the guide as a Word document (bytes of a .docx package)."""
+    options = options or WriterOptions()
+    doc = L.build_document(guide)
+    theme = theme_for(doc.lang)
+    document, from_template = open_document(options.template)
+    styles = ensure_styles(document, theme)
+    numbering = ensure_numbering(document, styles)
+    ask_word_to_update_fields(document)
+    sect_pr = ensure_sect_pr(document)
+    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, document.element.body, sect_pr)
+    has_own_header = from_template and (
+        sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}headerReference") is not None
+        or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None
+    )
+    if not has_own_header:
+        writer.header_footer(doc.properties.title)
+    writer.front()
+    writer.blocks()
+    p = doc.properties
+    set_properties(document, p.title, p.subject, p.author or "guidegen", p.keywords, p.date, p.lang, p.version)
+    return save(document, p.date)

@@ -1,0 +1,212 @@
+"""Raw WordprocessingML the python-docx API does not offer, named after the schema.
+
+Each helper builds or edits one kind of element (``w:fldChar`` fields, ``w:shd`` shading,
+``w:tblHeader``, ``w:rFonts/@w:eastAsia``, ``w:sectPr``...). Elements are created with lxml
+directly: building large tables element by element is many times faster than going through
+python-docx's cell proxies (see PITFALLS.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Iterable
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element) -> etree._Element:
+    """<w:tag w:attr="..."> with children; attribute names are prefixed names like 'w:val'."""
+    element = etree.Element(qn(tag))
+    if attrs:
+        for key, value in attrs.items():
+            element.set(qn(key), value)
+    for child in children:
+        element.append(child)
+    return element
+
+
+def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
+    element = etree.SubElement(parent, qn(tag))
+    if attrs:
+        for key, value in attrs.items():
+            element.set(qn(key), value)
+    return element
+
+
+def val(tag: str, value: str) -> etree._Element:
+    """<w:tag w:val="value"/>"""
+    return el(tag, {"w:val": value})
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can hold (control characters removed, as pandoc does)."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
+    """<w:r><w:rPr/><w:t xml:space="preserve">text</w:t></w:r>, tabs and line breaks kept."""
+    r = el("w:r")
+    if rpr is not None:
+        r.append(rpr)
+    parts = xml_text(text).split("\n")
+    for i, part in enumerate(parts):
+        if i:
+            sub(r, "w:br")
+        for j, chunk in enumerate(part.split("\t")):
+            if j:
+                sub(r, "w:tab")
+            if chunk:
+                t = sub(r, "w:t")
+                t.text = chunk
+                if chunk[0] == " " or chunk[-1] == " ":
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return r
+
+
+def paragraph(style: str | None = None, *runs: etree._Element, keep_next: bool = False) -> etree._Element:
+    p = el("w:p")
+    if style or keep_next:
+        ppr = sub(p, "w:pPr")
+        if style:
+            sub(ppr, "w:pStyle", {"w:val": style})
+        if keep_next:
+            sub(ppr, "w:keepNext")
+    for r in runs:
+        p.append(r)
+    return p
+
+
+def ppr_of(p: etree._Element) -> etree._Element:
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
+# --------------------------------------------------------------------------- fields
+def field_runs(instruction: str, cached: str, rpr: etree._Element | None = None, dirty: bool = False) -> list[etree._Element]:
+    """A complex field: begin / instrText / separate / cached result / end.
+
+    Word shows the cached result until fields are updated; ``dirty`` asks Word to update
+    this field when the document opens.
+    """
+    def fld(kind: str) -> etree._Element:
+        r = el("w:r")
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        attrs = {"w:fldCharType": kind}
+        if dirty and kind == "begin":
+            attrs["w:dirty"] = "true"
+        sub(r, "w:fldChar", attrs)
+        return r
+
+    instr = el("w:r")
+    if rpr is not None:
+        instr.append(copy.deepcopy(rpr))
+    text = sub(instr, "w:instrText")
+    text.text = f" {instruction} "
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    result = run(cached, copy.deepcopy(rpr) if rpr is not None else None)
+    return [fld("begin"), instr, fld("separate"), result, fld("end")]
+
+
+# --------------------------------------------------------------------------- formatting
+def shading(fill: str) -> etree._Element:
+    """<w:shd w:val="clear" w:color="auto" w:fill="RRGGBB"/>"""
+    return el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill})
+
+
+def borders(tag: str, color: str, size: int = 4, sides: Iterable[str] = ("top", "left", "bottom", "right", "insideH", "insideV")) -> etree._Element:
+    """<w:tblBorders> (or w:tcBorders / w:pBdr) with single lines on the given sides."""
+    box = el(tag)
+    for side in sides:
+        sub(box, f"w:{side}", {"w:val": "single", "w:sz": str(size), "w:space": "0", "w:color": color})
+    return box
+
+
+def fonts(latin: str, east_asia: str) -> etree._Element:
+    """<w:rFonts> with Latin and East Asian fonts (font.name alone leaves w:eastAsia unset)."""
+    return el("w:rFonts", {"w:ascii": latin, "w:hAnsi": latin, "w:cs": latin, "w:eastAsia": east_asia})
+
+
+def language(latin: str, east_asia: str) -> etree._Element:
+    """<w:lang w:val=".." w:eastAsia=".."/> so spell-checking and font fallback know the script."""
+    return el("w:lang", {"w:val": latin, "w:eastAsia": east_asia, "w:bidi": "ar-SA"})
+
+
+# --------------------------------------------------------------------------- sections
+A4_PORTRAIT = (11906, 16838)
+
+
+def page_geometry(sect_pr: etree._Element) -> tuple[int, int, int, int]:
+    """(page width, page height, left margin, right margin) in twentieths of a point."""
+    pg_sz = sect_pr.find(qn("w:pgSz"))
+    pg_mar = sect_pr.find(qn("w:pgMar"))
+    width = int(pg_sz.get(qn("w:w"))) if pg_sz is not None else A4_PORTRAIT[0]
+    height = int(pg_sz.get(qn("w:h"))) if pg_sz is not None else A4_PORTRAIT[1]
+    left = int(pg_mar.get(qn("w:left"))) if pg_mar is not None else 1440
+    right = int(pg_mar.get(qn("w:right"))) if pg_mar is not None else 1440
+    return width, height, left, right
+
+
+def text_width(sect_pr: etree._Element) -> int:
+    width, _, left, right = page_geometry(sect_pr)
+    return width - left - right
+
+
+def landscape_copy(sect_pr: etree._Element) -> etree._Element:
+    """A copy of a section's properties turned to landscape (margins rotate with the page)."""
+    out = copy.deepcopy(sect_pr)
+    pg_sz = out.find(qn("w:pgSz"))
+    width, height, _, _ = page_geometry(sect_pr)
+    if pg_sz is None:
+        pg_sz = sub(out, "w:pgSz")
+    pg_sz.set(qn("w:w"), str(max(width, height)))
+    pg_sz.set(qn("w:h"), str(min(width, height)))
+    pg_sz.set(qn("w:orient"), "landscape")
+    pg_mar = out.find(qn("w:pgMar"))
+    if pg_mar is not None:
+        top, bottom = pg_mar.get(qn("w:top")), pg_mar.get(qn("w:bottom"))
+        left, right = pg_mar.get(qn("w:left")), pg_mar.get(qn("w:right"))
+        if top and left:
+            pg_mar.set(qn("w:left"), str(abs(int(top))))
+            pg_mar.set(qn("w:right"), str(abs(int(bottom or top))))
+            pg_mar.set(qn("w:top"), left)
+            pg_mar.set(qn("w:bottom"), right or left)
+    _drop(out, "w:titlePg")
+    _set_section_type(out, "nextPage")
+    return out
+
+
+def portrait_copy(sect_pr: etree._Element) -> etree._Element:
+    out = copy.deepcopy(sect_pr)
+    _drop(out, "w:titlePg")
+    _set_section_type(out, "nextPage")
+    return out
+
+
+def _set_section_type(sect_pr: etree._Element, kind: str) -> None:
+    _drop(sect_pr, "w:type")
+    # w:type comes after the header/footer references and footnote/endnote properties.
+    position = 0
+    for i, child in enumerate(sect_pr):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:footnotePr"), qn("w:endnotePr")):
+            position = i + 1
+    sect_pr.insert(position, val("w:type", kind))
+
+
+def _drop(parent: etree._Element, tag: str) -> None:
+    for child in parent.findall(qn(tag)):
+        parent.remove(child)
+
+
+def section_break(sect_pr: etree._Element) -> etree._Element:
+    """An empty paragraph that ends a section with the given properties."""
+    p = el("w:p")
+    sub(p, "w:pPr").append(sect_pr)
+    return p

@@ -1,0 +1,179 @@
+"""The Word package around the body: a clean base document (or the user's template),
+settings, document properties, and reproducible bytes.
+
+The base is built here rather than taken from python-docx's bundled template, whose 900 KB
+of styles, thumbnail and "python-docx" properties do not belong in a client deliverable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from ...errors import Location, UserError
+from ..common import normalize_zip
+from .ooxml import el, sub
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
+<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
+</Types>"""
+
+_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
+</Relationships>"""
+
+_DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+</Relationships>"""
+
+# A4, 2.5 cm top/bottom and 2 cm left/right margins, 1.25 cm header/footer distance.
+_DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body><w:sectPr>
+<w:pgSz w:w="11906" w:h="16838"/>
+<w:pgMar w:top="1418" w:right="1134" w:bottom="1418" w:left="1134" w:header="709" w:footer="709" w:gutter="0"/>
+<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="312"/>
+</w:sectPr></w:body></w:document>"""
+
+_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{_W}"><w:docDefaults><w:rPrDefault><w:rPr/></w:rPrDefault>
+<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
+<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
+<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/></w:style>
+</w:styles>"""
+
+_SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{_W}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>
+<w:characterSpacingControl w:val="compressPunctuation"/>
+<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>
+</w:settings>"""
+
+_CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>"""
+
+_APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>guidegen</Application><DocSecurity>0</DocSecurity></Properties>"""
+
+
+def base_package() -> bytes:
+    """A minimal, valid .docx: empty body with an A4 section, Normal style, settings, properties."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _ROOT_RELS),
+            ("word/document.xml", _DOCUMENT),
+            ("word/_rels/document.xml.rels", _DOCUMENT_RELS),
+            ("word/styles.xml", _STYLES),
+            ("word/settings.xml", _SETTINGS),
+            ("docProps/core.xml", _CORE),
+            ("docProps/app.xml", _APP),
+        ):
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def open_document(template: Path | None) -> tuple[DocxDocument, bool]:
+    """The base document, or the user's template with its body emptied. Returns (doc, is_template)."""
+    if template is None:
+        return docx.Document(io.BytesIO(base_package())), False
+    try:
+        document = docx.Document(str(template))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise UserError.single(
+            Location(str(template)), "cannot open the Word template", expected="a .docx file saved by Word or LibreOffice",
+            given=f"{type(exc).__name__}: {exc}",
+        ) from None
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document, True
+
+
+_AFTER_UPDATE_FIELDS = {
+    qn(f"w:{name}") for name in (
+        "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+        "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+        "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+        "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+    )
+} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+
+
+def ask_word_to_update_fields(document: DocxDocument) -> None:
+    """<w:updateFields w:val="true"/> in settings.xml: Word refreshes the TOC and field results
+    (page numbers, caption numbers) when it opens the document."""
+    settings = document.settings.element
+    existing = settings.find(qn("w:updateFields"))
+    if existing is not None:
+        existing.set(qn("w:val"), "true")
+        return
+    update = el("w:updateFields", {"w:val": "true"})
+    anchor = next((child for child in settings if child.tag in _AFTER_UPDATE_FIELDS), None)
+    if anchor is not None:
+        anchor.addprevious(update)
+    else:
+        settings.append(update)
+
+
+def set_properties(document: DocxDocument, title: str, subject: str, author: str, keywords: list[str],
+                   date: dt.date, lang: str, version: str) -> None:
+    """Every core property set from the engagement (never python-docx's defaults)."""
+    props = document.core_properties
+    stamp = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+    props.title = title
+    props.subject = subject
+    props.author = author
+    props.last_modified_by = author
+    props.keywords = "; ".join(keywords)
+    props.category = subject
+    props.comments = "Generated by guidegen"
+    props.content_status = f"v{version}"
+    props.language = "zh-CN" if lang == "zh" else "en-US"
+    props.revision = 1
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    props.identifier = ""
+    props.version = version
+
+
+def save(document: DocxDocument, date: dt.date) -> bytes:
+    """Serialize with fixed zip timestamps, so the same inputs give the same bytes."""
+    out = io.BytesIO()
+    document.save(out)
+    year = max(date.year, 1980)
+    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0))
+
+
+def ensure_sect_pr(document: DocxDocument) -> etree._Element:
+    body = document.element.body
+    sect_pr = body.find(qn("w:sectPr"))
+    if sect_pr is None:
+        sect_pr = sub(body, "w:sectPr")
+    return sect_pr
