@@ -22,13 +22,15 @@ from pathlib import Path
 from .errors import Location, Problem, UserError
 
 MANIFEST = ".guidegen-manifest.json"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_DOTS = re.compile(r"\.{2,}")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
 
 
 def safe_filename(name: str, limit: int = 120) -> str:
-    """A file name that is valid everywhere and cannot climb out of its folder."""
-    cleaned = _UNSAFE.sub("_", name).strip("._ ") or "guide"
+    """A file name valid on Windows, macOS and Linux that cannot climb out of its folder:
+    reserved characters replaced, no '..', no leading dots, no reserved device names."""
+    cleaned = _DOTS.sub(".", _UNSAFE.sub("_", name)).lstrip("._ ").rstrip(". ") or "guide"
     if _RESERVED.match(cleaned):
         cleaned = "_" + cleaned
     return cleaned[:limit]
@@ -56,8 +58,16 @@ def _read_manifest(folder: Path) -> dict[str, str]:
         return {}
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file next to ``path``, then rename it into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -137,7 +137,7 @@ def _display(path: Path) -> str:
 
 
 def _includes(root: LocDict, name: str, problems: list[Problem]) -> list[tuple[str, Location]]:
-    value = root.get("include", [])
+    value = root.get("include", LocList())
     if not isinstance(value, LocList):
         loc = root.locs.get("include", Location(name))
         problems.append(Problem(loc, "'include' must be a list of fragment names", given=repr(value)))

@@ -495,7 +495,7 @@ class Defaults(Strict):
     """Names used when the engagement does not give them."""
 
     software: Text = Field(description="Default name of the third-party software.")
-    crm: Text = Field("CRM", description="Default name of the CRM.")
+    crm: Text = Field("CRM", validate_default=True, description="Default name of the CRM.")
     client: Text | None = Field(None, description="Default client name.")
 
 

@@ -1,0 +1,336 @@
+"""XLSX writer: the field-mapping workbook client teams review, fill in and sign off.
+
+Sheets: Engagement (with a sign-off block), one mapping sheet per entity, enum mappings,
+validation rules, test cases, traceability, plan, monitoring metrics, risks, a hidden list
+sheet for drop-downs, and a hidden index that ``guidegen import-mapping`` reads back.
+Every sheet has a frozen, shaded header row and first column, an autofilter, widths fitted to
+content, wrapped text and print setup. Text stays text: a value that looks like a formula is
+stored as a string cell. Only this module imports openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.writer.excel import ExcelWriter
+
+from .. import i18n
+from ..model import Guide
+from . import WriterOptions
+from .common import markdown_to_plain, normalize_zip
+
+INDEX_SHEET = "_guidegen"
+EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_HEADER_FONT = Font(bold=True, color="1F3864")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+_THIN = Side(style="thin", color="8EAADB")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+
+# Column keys of a mapping sheet, in order; import-mapping reads them back by key.
+MAPPING_COLUMNS = (
+    ("key", "col_no"), ("source_system", "col_source_system"), ("source_object", "col_source_object"),
+    ("source", "col_source_field"), ("source_type", "col_source_type"), ("target_system", "col_target_system"),
+    ("target_object", "col_target_object"), ("target", "col_target_field"), ("type", "col_target_type"),
+    ("required", "col_required"), ("direction", "col_direction"), ("rule", "col_rule"),
+    ("validation", "col_validation"), ("default", "col_default"), ("example", "col_example"),
+    ("description", "col_description"), ("note", "col_note"), ("enum", "col_code_set_id"), ("status", "col_status"),
+)
+ENUM_COLUMNS = (("code_set", "col_code_set_id"), ("code_set_name", "col_code_set"), ("source", "col_source_value"),
+                ("target", "col_target_value"), ("description", "col_meaning"))
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: no []:*?/\\, not blank, at most 31 characters."""
+    base = _INVALID_SHEET_CHARS.sub("-", name).strip("' ") or "Sheet"
+    base = base[:31]
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def needs_text_protection(value: str) -> bool:
+    """Values a spreadsheet would read as a formula or command (spreadsheet injection)."""
+    return bool(value) and value[0] in "=+-@\t\r" and value != "-"
+
+
+def _units(text: str) -> int:
+    longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
+                  default=0)
+    return longest
+
+
+@dataclass
+class Lists:
+    """Drop-down values kept on a hidden sheet (inline lists are limited to 255 characters)."""
+
+    columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, key: str, values: Sequence[str]) -> None:
+        self.columns[key] = list(values)
+
+    def formula(self, key: str, sheet: str) -> str:
+        index = list(self.columns).index(key) + 1
+        letter = get_column_letter(index)
+        return f"{quote_sheetname(sheet)}!${letter}$2:${letter}${len(self.columns[key]) + 1}"
+
+
+class _Book:
+    def __init__(self, guide: Guide) -> None:
+        self.guide = guide
+        self.lang = guide.meta.lang
+        self.wb = Workbook(write_only=True)
+        self.taken: set[str] = {INDEX_SHEET.lower()}
+        self.index: list[list[str]] = []
+        self.lists = Lists()
+        self.lists_title = ""
+
+    def t(self, key: str, **values: Any) -> str:
+        return i18n.t(self.lang, key, **values)
+
+    def code(self, group: str, value: str | None) -> str:
+        if not value:
+            return ""
+        m = self.guide.meta
+        return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
+
+    def cell(self, ws: Any, value: Any, header: bool = False) -> WriteOnlyCell:
+        if isinstance(value, str):
+            value = markdown_to_plain(value) if not header else value
+        cell = WriteOnlyCell(ws, value=value if value != "" else None)
+        if isinstance(value, str) and needs_text_protection(value):
+            cell.data_type = "s"  # text, never a formula
+        if header:
+            cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER
+        else:
+            cell.alignment, cell.border = _WRAP, _BORDER
+        return cell
+
+    def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
+              validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = ()) -> None:
+        """One data sheet: header row, rows, and every working feature."""
+        title = sheet_title(name, self.taken)
+        ws = self.wb.create_sheet(title)
+        for index, header in enumerate(headers, 1):
+            values = [header] + [row[index - 1] for row in rows[:500]]
+            width = max(_units(markdown_to_plain(str(v))) if v is not None else 0 for v in values)
+            ws.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
+        ws.freeze_panes = "B2"
+        last_col = get_column_letter(len(headers))
+        last_row = max(len(rows) + 1, 2)
+        ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        for column, list_key in (validations or {}).items():
+            letter = get_column_letter(column)
+            dv = DataValidation(type="list", formula1=self.lists.formula(list_key, self.lists_title), allow_blank=True)
+            dv.error = self.t("xl_invalid_choice")
+            dv.errorTitle = headers[column - 1]
+            dv.showErrorMessage = True
+            dv.add(f"{letter}2:{letter}{len(rows) + 1 + EXTRA_ROWS}")
+            ws.data_validations.append(dv)
+        ws.append([self.cell(ws, h, header=True) for h in headers])
+        for row in rows:
+            ws.append([self.cell(ws, v) for v in row])
+        self.index.append([title, kind, entity, ",".join(keys)])
+
+
+def _lists(book: _Book) -> None:
+    lang = book.lang
+    book.lists.add("type", [i18n.code(lang, "field_type", c) for c in i18n.codes("field_type")])
+    book.lists.add("yes_no", [book.t("yes"), book.t("no")])
+    book.lists.add("direction", [book.code("direction", c) for c in i18n.codes("direction")])
+    book.lists.add("status", [i18n.code(lang, "status", c) for c in i18n.codes("status")])
+    book.lists.add("level", [i18n.code(lang, "level", c) for c in i18n.codes("level")])
+    book.lists.add("test_status", [i18n.code(lang, "test_status", c) for c in i18n.codes("test_status")])
+    book.lists.add("alert", ["P1", "P2", "P3"])
+    book.lists.add("category", [i18n.code(lang, "test_category", c) for c in i18n.codes("test_category")])
+
+
+def _write_lists(book: _Book) -> None:
+    ws = book.wb.create_sheet(book.lists_title)
+    ws.sheet_state = "hidden"
+    keys = list(book.lists.columns)
+    ws.append(keys)
+    depth = max(len(v) for v in book.lists.columns.values())
+    for i in range(depth):
+        ws.append([book.lists.columns[k][i] if i < len(book.lists.columns[k]) else None for k in keys])
+
+
+def _engagement(book: _Book) -> None:
+    g, m = book.guide, book.guide.meta
+    lo, hi = g.implementation.duration_weeks
+    rows = [
+        [book.t("cover_client"), m.client or ""],
+        [book.t("param_crm"), m.crm],
+        [book.t("param_software"), m.software],
+        [book.t("cover_integration"), m.integration],
+        [book.t("cover_type"), m.software_kind],
+        [book.t("param_blueprint"), m.blueprint],
+        [book.t("cover_complexity"), book.code("complexity", m.complexity)],
+        [book.t("cover_scenario"), book.code("scenario", m.scenario)],
+        [book.t("param_language"), book.code("lang", m.lang)],
+        [book.t("s_phases"), book.t("weeks_range", a=lo, b=hi)],
+        [book.t("param_start_date"), m.start_date.isoformat() if m.start_date else ""],
+        [book.t("cover_version"), m.version],
+        [book.t("cover_date"), m.date.isoformat()],
+        [book.t("cover_author"), m.author or ""],
+        [book.t("param_generator"), "guidegen"],
+        ["", ""],
+        [book.t("signoff"), book.t("col_name")],
+    ]
+    rows += [[book.t(k), ""] for k in ("signoff_prepared", "signoff_reviewed", "signoff_approved")]
+    headers = [book.t("col_parameter"), book.t("col_param_value")]
+    book.sheet(book.t("ws_engagement"), "engagement", headers, rows)
+
+
+def _mappings(book: _Book) -> None:
+    g = book.guide
+    headers = [book.t(label) for _, label in MAPPING_COLUMNS]
+    prefix = book.t("ws_mapping_prefix")
+    for e in g.data.entities:
+        rows = []
+        for f in e.fields:
+            values = {
+                "key": f.key, "source_system": book.code("system", e.source), "source_object": f.source_object,
+                "source": f.source, "source_type": book.code("field_type", f.source_type),
+                "target_system": book.code("system", e.target), "target_object": f.target_object,
+                "target": f.target, "type": book.code("field_type", f.type),
+                "required": "" if f.required is None else book.t("yes" if f.required else "no"),
+                "direction": book.code("direction", f.direction), "rule": f.rule or "",
+                "validation": f.validation or "", "default": f.default or "", "example": f.example or "",
+                "description": f.description or "", "note": f.note or "", "enum": f.enum or "",
+                "status": book.code("status", f.status),
+            }
+            rows.append([values[key] for key, _ in MAPPING_COLUMNS])
+        columns = [key for key, _ in MAPPING_COLUMNS]
+        validations = {columns.index("source_type") + 1: "type", columns.index("type") + 1: "type",
+                       columns.index("required") + 1: "yes_no", columns.index("direction") + 1: "direction",
+                       columns.index("status") + 1: "status"}
+        book.sheet(prefix + e.name, "mapping", headers, rows, validations, entity=e.id, keys=columns)
+
+
+def _enums(book: _Book) -> None:
+    rows = [[cs.id, cs.name, v.source or "", v.target, v.description or ""] for cs in book.guide.data.enums for v in cs.values]
+    book.sheet(book.t("ws_enums"), "enums", [book.t(label) for _, label in ENUM_COLUMNS], rows,
+               keys=[k for k, _ in ENUM_COLUMNS])
+
+
+def _rules(book: _Book) -> None:
+    rows = [[r.id, r.title, r.text, r.on_failure or ""] for r in book.guide.data.validations]
+    headers = [book.t("col_id"), book.t("col_title"), book.t("col_rule_text"), book.t("col_on_failure")]
+    book.sheet(book.t("ws_validations"), "validations", headers, rows)
+
+
+def _tests(book: _Book) -> None:
+    not_run = i18n.code(book.lang, "test_status", "not_run")
+    rows = []
+    for c in book.guide.testing.cases:
+        steps = "\n".join(f"{n}. {s}" for n, s in enumerate(c.steps, 1))
+        expected = c.expected
+        if c.thresholds:
+            expected += "\n" + "\n".join(f"{t.metric}: {t.threshold}" for t in c.thresholds)
+        rows.append([c.id, ", ".join(c.goals), book.code("test_category", c.category), c.title, steps, expected,
+                     c.acceptance or "", book.code("level", c.priority), not_run, "", None])
+    headers = [book.t(k) for k in ("col_id", "col_goals", "col_category", "col_test", "col_steps", "col_expected",
+                                  "col_acceptance", "col_priority", "col_test_status", "col_tester", "col_date")]
+    book.sheet(book.t("ws_tests"), "tests", headers, rows, {3: "category", 8: "level", 9: "test_status"})
+
+
+def _traceability(book: _Book) -> None:
+    g = book.guide
+    rows = []
+    for tr in g.traceability:
+        goal = g.goal(tr.goal)
+        rows.append([tr.goal, goal.title if goal else "", ", ".join(tr.tests), ", ".join(tr.acceptance), tr.kpi or "",
+                     book.t("covered") if tr.covered else book.t("uncovered")])
+    headers = [book.t(k) for k in ("col_id", "col_goal", "col_tests", "col_acceptance", "col_kpi", "col_coverage")]
+    book.sheet(book.t("ws_traceability"), "traceability", headers, rows)
+
+
+def _plan(book: _Book) -> None:
+    g = book.guide
+    rows = []
+    for p in g.implementation.phases:
+        owners = book.t("list_sep").join(g.role_name(r) for r in p.owners)
+        rows.append([p.name, p.start_week, p.end_week, p.start_date, p.end_date, owners,
+                     "\n".join(p.deliverables), "\n".join(t.text for t in p.tasks)])
+    headers = [book.t(k) for k in ("col_phase", "col_start_week", "col_end_week", "col_start_date", "col_end_date",
+                                  "col_owners", "col_deliverables", "col_tasks")]
+    book.sheet(book.t("ws_plan"), "plan", headers, rows)
+
+
+def _metrics(book: _Book) -> None:
+    rows = [[x.id, x.category or "", x.name, x.description or "", x.threshold or "", x.level or ""]
+            for x in book.guide.operations.metrics]
+    headers = [book.t(k) for k in ("col_id", "col_category", "col_metric", "col_description", "col_threshold", "col_level")]
+    book.sheet(book.t("ws_metrics"), "metrics", headers, rows, {6: "alert"})
+
+
+def _risks(book: _Book) -> None:
+    rows = [[r.id, r.category, r.risk, book.code("level", r.likelihood), book.code("level", r.impact),
+             r.mitigation or "", r.owner or ""] for r in book.guide.summary.risks]
+    headers = [book.t(k) for k in ("col_id", "col_category", "col_risk", "col_likelihood", "col_impact",
+                                  "col_mitigation", "col_owner")]
+    book.sheet(book.t("ws_risks"), "risks", headers, rows, {4: "level", 5: "level"})
+
+
+def _index(book: _Book) -> None:
+    """Hidden sheet telling import-mapping which sheet holds what (sheet, kind, entity, columns)."""
+    ws = book.wb.create_sheet(INDEX_SHEET)
+    ws.sheet_state = "hidden"
+    m = book.guide.meta
+    ws.append(["guidegen-workbook", "1", m.blueprint, m.lang])
+    for row in book.index:
+        ws.append(row)
+
+
+def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
+    """Render the guide's workbook (bytes of an .xlsx package)."""
+    book = _Book(guide)
+    _lists(book)
+    book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
+    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks):
+        build(book)
+    _write_lists(book)
+    _index(book)
+    m = guide.meta
+    stamp = dt.datetime(m.date.year, m.date.month, m.date.day)
+    props = book.wb.properties
+    props.title = m.title
+    props.subject = m.integration
+    props.creator = m.author or "guidegen"
+    props.lastModifiedBy = m.author or "guidegen"
+    props.keywords = "; ".join(m.keywords)
+    props.category = m.software_kind
+    props.description = "Generated by guidegen"
+    props.language = "zh-CN" if m.lang == "zh" else "en-US"
+    props.version = m.version
+    props.created = stamp
+    props.modified = stamp
+    out = io.BytesIO()
+    # ExcelWriter directly: Workbook.save() would stamp "modified" with the current time.
+    ExcelWriter(book.wb, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return normalize_zip(out.getvalue(), (max(m.date.year, 1980), m.date.month, m.date.day, 0, 0, 0))

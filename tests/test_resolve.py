@@ -1,0 +1,143 @@
+"""Parameters shape the guide: complexity, scenario, goals, dates, owners, placeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import ROOT, available_builtins, guide_for
+from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
+from guidegen.engagement import Engagement, GoalSpec, PersonSpec
+from guidegen.resolve import first_monday, resolve_guide
+
+BLUEPRINTS = available_builtins()
+
+
+def resolve(blueprint: str = "email-marketing", **values):
+    loaded = load_blueprint(resolve_blueprint_path(blueprint))
+    return resolve_guide(loaded, Engagement(blueprint=blueprint, date="2026-11-25", **values))
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_complexity_sets_phase_count_and_duration(blueprint: str) -> None:
+    expected = {"simple": (4, (3, 4)), "medium": (5, (6, 8)), "high": (7, (8, 12))}
+    for level, (phases, weeks) in expected.items():
+        impl = guide_for(blueprint, "zh", level).implementation
+        assert len(impl.phases) == phases
+        assert impl.duration_weeks == weeks
+        assert max(p.end_week for p in impl.phases) <= weeks[1]
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_high_complexity_adds_capacity_dr_chaos_degradation_and_multi_az(blueprint: str) -> None:
+    simple, high = guide_for(blueprint, "en", "simple"), guide_for(blueprint, "en", "high")
+
+    def markers(g):
+        return {
+            "dr": any("RPO" in r.target for r in g.architecture.requirements),
+            "capacity": any(r.id == "NFR-CAPACITY" for r in g.architecture.requirements),
+            "chaos": any(c.category == "resilience" for c in g.testing.cases),
+            "degrade": any("egradation" in (n.title or "") for n in g.architecture.error_handling),
+            "multi_az": any("Multi-AZ" in (n.title or "") for n in g.architecture.error_handling),
+        }
+
+    assert all(markers(high).values()), markers(high)
+    assert not any(markers(simple).values()), markers(simple)
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_upgrade_scenario_adds_migration_cutover_rollback_and_regression(blueprint: str) -> None:
+    new, upgrade = guide_for(blueprint, "en", None, "new"), guide_for(blueprint, "en", None, "upgrade")
+    assert new.migration is None
+    m = upgrade.migration
+    assert m is not None
+    assert m.legacy_interfaces and m.migration and m.reconciliation and m.dual_run and m.cutover and m.versioning and m.rollback
+    assert any(c.category == "regression" for c in upgrade.testing.cases)
+    assert not any(c.category == "regression" for c in new.testing.cases)
+    assert len(upgrade.implementation.phases) == len(new.implementation.phases) + 1
+    assert upgrade.implementation.duration_weeks[1] > new.implementation.duration_weeks[1]
+    assert max(p.end_week for p in upgrade.implementation.phases) > max(p.end_week for p in new.implementation.phases)
+
+
+def test_start_date_gives_monday_to_friday_phase_dates() -> None:
+    guide = resolve("call-center" if "call-center" in BLUEPRINTS else "email-marketing", start_date="2027-01-04").guide
+    monday = dt.date(2027, 1, 4)
+    for phase in guide.implementation.phases:
+        assert phase.start_date == monday + dt.timedelta(weeks=phase.start_week - 1)
+        assert phase.end_date == monday + dt.timedelta(weeks=phase.end_week - 1, days=4)
+        assert phase.start_date.weekday() == 0 and phase.end_date.weekday() == 4
+    for milestone in guide.implementation.milestones:
+        phase = next(p for p in guide.implementation.phases if p.id == milestone.phase)
+        assert milestone.date == phase.end_date
+
+
+def test_a_start_date_that_is_not_a_monday_starts_the_next_monday() -> None:
+    assert first_monday(dt.date(2027, 1, 6)) == dt.date(2027, 1, 11)
+    assert first_monday(dt.date(2027, 1, 4)) == dt.date(2027, 1, 4)
+
+
+def test_goal_option_replaces_goals_and_an_uncovered_goal_is_flagged() -> None:
+    result = resolve(goals=["G2", "Cut duplicate contacts by half"])
+    guide = result.guide
+    assert [g.id for g in guide.overview.goals] == ["G2", "CG1"]
+    trace = {t.goal: t for t in guide.traceability}
+    assert trace["G2"].covered and not trace["CG1"].covered
+    assert any("CG1" in w.message and "not covered" in w.message for w in result.warnings)
+
+
+def test_add_goal_extends_and_a_project_goal_can_name_its_tests() -> None:
+    guide = resolve(add_goals=[GoalSpec(statement="Faster unsubscribes", kpi="< 1 minute", tests=["TC-03"])]).guide
+    assert [g.id for g in guide.overview.goals][-1] == "CG1"
+    assert {t.goal: t.tests for t in guide.traceability}["CG1"] == ["TC-03"]
+
+
+def test_people_name_the_owners_and_the_raci_matrix_has_a_row_per_role() -> None:
+    guide = resolve(people={"crm_dev": PersonSpec(name="Li Lei", contact="li@example.com")}, lang="en").guide
+    member = next(m for m in guide.implementation.team if m.id == "crm_dev")
+    assert member.person is not None and member.person.name == "Li Lei"
+    raci = guide.implementation.raci
+    assert [r.role for r in raci] == [m.id for m in guide.implementation.team]
+    assert all(len(r.cells) == len(guide.implementation.phases) for r in raci)
+    accountable = next(m.id for m in guide.implementation.team if m.accountable)
+    assert all(c.startswith("A") for c in next(r for r in raci if r.role == accountable).cells)
+
+
+def test_placeholders_are_filled_and_engagement_values_stay_literal() -> None:
+    guide = resolve(software="Mailchimp", crm="Salesforce", client="ACME", lang="en").guide
+    assert guide.meta.title == "Salesforce ↔ Mailchimp integration guide"
+    assert "ACME runs Salesforce" in guide.overview.background[0].text
+    guide = resolve(software="{{ crm }}", lang="en").guide
+    assert "{{ crm }}" in guide.meta.title
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_english_guides_contain_no_chinese(blueprint: str) -> None:
+    import re
+
+    from conftest import rendered
+
+    for scenario in ("new", "upgrade"):
+        for level in ("simple", "medium", "high"):
+            text = rendered(blueprint, "md", "en", level, scenario).decode()
+            found = re.findall(r"[\u4e00-\u9fff]+", text)
+            assert not found, f"{blueprint} {level} {scenario}: {found[:5]}"
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_chinese_guides_use_full_width_punctuation_in_chinese_sentences(blueprint: str) -> None:
+    import re
+
+    from conftest import rendered
+
+    text = rendered(blueprint, "md", "zh").decode()
+    ascii_comma_in_chinese = re.findall(r"[\u4e00-\u9fff],[\u4e00-\u9fff]", text)
+    assert not ascii_comma_in_chinese, ascii_comma_in_chinese[:5]
+
+
+def test_minimal_blueprint_renders_at_every_level() -> None:
+    loaded = load_blueprint(ROOT / "tests" / "data" / "minimal.yaml")
+    for level in ("simple", "medium", "high"):
+        for scenario in ("new", "upgrade"):
+            guide = resolve_guide(loaded, Engagement(complexity=level, scenario=scenario, date="2026-11-25")).guide
+            assert guide.implementation.phases
