@@ -10,6 +10,7 @@ that ``guidegen --help`` starts fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -192,6 +193,48 @@ def schema_command(out: str) -> None:
 
     for path in write_schemas(Path(out)):
         click.echo(str(path))
+
+
+# --------------------------------------------------------------------------- starters
+@cli.command("init-project")
+@click.argument("path", default="engagement.yaml", type=click.Path(dir_okay=False))
+@click.option("--blueprint", "blueprint", default="email-marketing", show_default=True, help="Blueprint whose roles and goals the file lists.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_blueprint_dirs_option
+def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
+    """Write a commented starter project (engagement) file to PATH."""
+    from .blueprint.loader import load_blueprint, resolve_blueprint_path
+    from .output import write_new_file
+    from .scaffold import project_file_text
+
+    loaded = load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs))
+    write_new_file(Path(path), project_file_text(loaded, blueprint), force)
+    click.echo(path)
+
+
+@cli.command("new-blueprint")
+@click.argument("blueprint_id")
+@click.option("--from", "source", help="Copy this existing blueprint (id or path) instead of the skeleton.")
+@click.option("--dir", "folder", default=".", show_default=True, type=click.Path(file_okay=False), help="Folder to write ID.yaml into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_blueprint_dirs_option
+def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
+    """Write a new blueprint ID.yaml: a commented skeleton that renders at once, or a copy."""
+    from .blueprint.loader import resolve_blueprint_path
+    from .errors import Location, UserError
+    from .output import write_new_file
+    from .scaffold import copy_text, relative_schema, skeleton_text
+
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", blueprint_id):
+        raise UserError.single(Location("command line"), "invalid blueprint id",
+                               expected="lower-case letters, digits, '-' or '_', starting with a letter", given=blueprint_id)
+    target = Path(folder) / f"{blueprint_id}.yaml"
+    if source:
+        text = copy_text(resolve_blueprint_path(source, blueprint_dirs).read_text(encoding="utf-8"), blueprint_id)
+    else:
+        text = skeleton_text(blueprint_id, target.name, relative_schema(Path(folder), Path("schemas")))
+    write_new_file(target, text, force)
+    click.echo(str(target))
 
 
 # --------------------------------------------------------------------------- entry point

@@ -101,6 +101,12 @@ class Engagement(Strict):
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, (int, float)) else value
 
+    @field_validator("people")
+    @classmethod
+    def _named_people_only(cls, value: dict[str, PersonSpec]) -> dict[str, PersonSpec]:
+        """A role left with an empty name (as in the starter file) has no person yet."""
+        return {role: person for role, person in value.items() if person.name.strip()}
+
     @field_validator("variables", mode="before")
     @classmethod
     def _variables_text(cls, value: Any) -> Any:

@@ -137,3 +137,14 @@ def record(folder: Path, entries: dict[str, str]) -> None:
     manifest.update(entries)
     data = json.dumps({"generator": "guidegen", "files": dict(sorted(manifest.items()))}, indent=2) + "\n"
     _atomic_write(folder / MANIFEST, data.encode("utf-8"))
+
+
+def write_new_file(path: Path, text: str, force: bool = False) -> None:
+    """Create a starter file; an existing file is kept unless ``force``."""
+    if path.exists() and not force:
+        raise UserError.single(Location(str(path)), "file exists; refusing to overwrite it", hint="use --force, or choose another path")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise UserError.single(Location(str(path)), f"cannot write file: {exc.strerror or exc}") from None

@@ -13,7 +13,7 @@ from lxml import etree
 
 from ... import layout as L
 from ..common import markdown_to_plain
-from .inline import BlockStyles, Context, markdown_paragraphs
+from .inline import BlockStyles, Context, InlineWriter, markdown_paragraphs
 from .ooxml import borders, el, paragraph, run, shading, sub
 
 # Table text is 9 pt: a CJK character is 180 twips wide, a Latin one about half that in
@@ -150,8 +150,12 @@ def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockSt
         return [
             _numbered(ctx, n, item, list_style) for n, item in enumerate(value, 1)
         ] or [paragraph(styles.paragraph)]
-    if column.literal or not value:
-        return [paragraph(styles.paragraph, run(value))] if value else [paragraph(styles.paragraph)]
+    if not value:
+        return [paragraph(styles.paragraph)]
+    if column.literal:  # identifiers: taken as written, but a URL still becomes a link
+        p = paragraph(styles.paragraph)
+        InlineWriter(ctx, p).text(value)
+        return [p]
     return markdown_paragraphs(ctx, value, styles)
 
 
