@@ -237,6 +237,33 @@ def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, fo
     click.echo(str(target))
 
 
+# --------------------------------------------------------------------------- import
+@cli.command("import-mapping")
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.argument("blueprint", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print the changes and write nothing.")
+def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None:
+    """Bring the edits of a reviewed WORKBOOK back into the BLUEPRINT YAML file.
+
+    Rows are matched by their key (first column): changed cells update fields, rows with an
+    empty key are added, missing rows are deleted. Comments and formatting of the YAML are
+    kept; the previous version is saved as BLUEPRINT.bak. Invalid edits are refused with
+    Sheet!Cell references and nothing is written.
+    """
+    from .errors import Location, UserError
+    from .importer import import_mapping
+
+    for path in (workbook, blueprint):
+        if not Path(path).is_file():
+            raise UserError.single(Location(path), "file not found")
+    result = import_mapping(Path(workbook), Path(blueprint), dry_run=dry_run)
+    click.echo(result.summary())
+    if result.written:
+        click.echo(f"updated {blueprint} (previous version: {result.backup})")
+    elif result.changes:
+        click.echo("dry run: nothing written")
+
+
 # --------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""

@@ -23,7 +23,7 @@ def problems_from_validation(
     problems = []
     for error in exc.errors(include_url=False):
         path = tuple(error["loc"])
-        loc = locate(raw, path) or Location(file)
+        loc = locate(raw, path) or Location(file, path=format_path(path))
         problems.append(_problem(error, path, loc, model))
     return problems
 
@@ -31,7 +31,7 @@ def problems_from_validation(
 def _problem(error: dict[str, Any], path: tuple[Any, ...], loc: Location, model: type[BaseModel]) -> Problem:
     kind = error["type"]
     given = error.get("input")
-    where = loc.with_path(format_path(path))
+    where = loc
     if kind == "extra_forbidden":
         key = path[-1]
         allowed = fields_at(model, path[:-1])

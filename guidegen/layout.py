@@ -537,7 +537,7 @@ def _data(b: _Builder) -> None:
                 f"mapping:{e.id}",
                 b.t("cap_mapping", name=e.name),
                 mapping_columns(b),
-                [[f.source, f.target, b.code("field_type", f.type), b.yes_no(f.required),
+                [[f.source, f.target, _type_label(b, f.source_type, f.type), b.yes_no(f.required),
                   direction_arrow(e.source, f.direction), f.rule or "", f.validation or "", f.example or "",
                   _join_note(f.description, f.note)] for f in e.fields],
                 wide=True,
@@ -568,6 +568,13 @@ def _data(b: _Builder) -> None:
          Column(b.t("col_on_failure"), 2.2)],
         [[r.id, r.title, r.text, r.on_failure or ""] for r in d.validations],
     ))
+
+
+def _type_label(b: _Builder, source_type: str, target_type: str) -> str:
+    """'Boolean → Enum' when the two sides differ, else the one type."""
+    if source_type == target_type:
+        return b.code("field_type", target_type)
+    return f"{b.code('field_type', source_type)} → {b.code('field_type', target_type)}"
 
 
 def _join_note(description: str | None, note: str | None) -> str:

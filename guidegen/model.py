@@ -66,6 +66,7 @@ class Meta(Node):
     author: str | None = Field(None, description="Author of the document.")
     start_date: dt.date | None = Field(None, description="Project start date, when known.")
     keywords: list[str] = Field(default_factory=list, description="Document keywords.")
+    variables: dict[str, str] = Field(default_factory=dict, description="Placeholder values the engagement set.")
 
 
 class Revision(Node):

@@ -63,8 +63,7 @@ class _Context:
     _missing_lang: int = 0
 
     def where(self, path: tuple[Any, ...]) -> Location:
-        loc = locate(self.loaded.raw, path) or Location(self.loaded.path)
-        return loc.with_path(format_path(path))
+        return locate(self.loaded.raw, path) or Location(self.loaded.path, path=format_path(path))
 
     def text(self, value: LocalizedText | None, path: tuple[Any, ...]) -> str | None:
         if value is None:
@@ -238,6 +237,7 @@ def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, comple
         author=engagement.author,
         start_date=engagement.start_date,
         keywords=[v["crm"], v["software"], v["software_kind"], blueprint.id],
+        variables=dict(engagement.variables),
     )
 
 

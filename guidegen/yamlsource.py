@@ -138,9 +138,9 @@ class _Builder:
         self._built: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
 
-    def loc(self, node: yaml.Node) -> Location:
+    def loc(self, node: yaml.Node, path: tuple[Any, ...] = ()) -> Location:
         m = node.start_mark
-        return Location(self.name, m.line + 1, m.column + 1)
+        return Location(self.name, m.line + 1, m.column + 1, format_path(path) if path else None)
 
     def build(self, root: yaml.Node) -> Any:
         size = self._expanded_size(root, 0)
@@ -151,7 +151,7 @@ class _Builder:
                 expected=f"at most {MAX_EXPANDED_NODES:,} values after expanding aliases",
                 given=f"{size:,} values",
             )
-        return self._value(root)
+        return self._value(root, ())
 
     def _expanded_size(self, node: yaml.Node, depth: int) -> int:
         if depth > MAX_DEPTH:
@@ -176,16 +176,16 @@ class _Builder:
         self._sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
         return self._sizes[key]
 
-    def _value(self, node: yaml.Node) -> Any:
+    def _value(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
         key = id(node)
         if key in self._built:
             return self._built[key]
         if isinstance(node, yaml.ScalarNode):
             value = self._scalar(node)
         elif isinstance(node, yaml.SequenceNode):
-            value = self._sequence(node)
+            value = self._sequence(node, path)
         else:
-            value = self._mapping(node)
+            value = self._mapping(node, path)
         self._built[key] = value
         return value
 
@@ -213,17 +213,17 @@ class _Builder:
             self.problems.append(Problem(self.loc(node), f"invalid value: {exc}", given=node.value))
             return node.value
 
-    def _sequence(self, node: yaml.SequenceNode) -> LocList:
+    def _sequence(self, node: yaml.SequenceNode, path: tuple[Any, ...]) -> LocList:
         self._check_tag(node, _SEQ_TAG)
-        result = LocList(loc=self.loc(node))
-        for child in node.value:
-            result.append(self._value(child))
-            result.locs.append(self.loc(child))
+        result = LocList(loc=self.loc(node, path))
+        for index, child in enumerate(node.value):
+            result.append(self._value(child, path + (index,)))
+            result.locs.append(self.loc(child, path + (index,)))
         return result
 
-    def _mapping(self, node: yaml.MappingNode) -> LocDict:
+    def _mapping(self, node: yaml.MappingNode, path: tuple[Any, ...]) -> LocDict:
         self._check_tag(node, _MAP_TAG)
-        result = LocDict(loc=self.loc(node))
+        result = LocDict(loc=self.loc(node, path))
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
@@ -252,25 +252,37 @@ class _Builder:
                     )
                 )
                 continue
-            result[key] = self._value(value_node)
-            result.locs[key] = self.loc(key_node)
+            result[key] = self._value(value_node, path + (key,))
+            result.locs[key] = self.loc(key_node, path + (key,))
         return result
 
 
 def locate(root: Any, path: tuple[Any, ...]) -> Location | None:
-    """The most precise location known for ``path`` inside a loaded document."""
+    """The most precise location known for ``path`` inside a loaded (possibly merged) document.
+
+    Its key path is the one in the file the value came from (a merged list may number an item
+    differently), followed by whatever part of ``path`` has no value of its own (a missing key).
+    """
     best: Location | None = getattr(root, "loc", None)
+    found = 0
     node = root
-    for part in path:
+    for depth, part in enumerate(path, 1):
         if isinstance(node, LocDict) and part in node:
-            best = node.locs.get(part, best)
+            best, found = node.locs.get(part, best), depth
             node = node[part]
         elif isinstance(node, LocList) and isinstance(part, int) and 0 <= part < len(node):
-            best = node.locs[part] or best
+            best, found = (node.locs[part] or best), depth
             node = node[part]
         else:
             break
-    return best
+    if best is None:
+        return None
+    own = best.path if best.path is not None and found else None
+    rest = format_path(path[found:])
+    if own is None:
+        return best.with_path(format_path(path))
+    joined = own + ("" if not rest else (rest if rest.startswith("[") else "." + rest))
+    return best.with_path(joined)
 
 
 def format_path(path: tuple[Any, ...]) -> str:

@@ -37,7 +37,8 @@ def test_high_complexity_adds_capacity_dr_chaos_degradation_and_multi_az(bluepri
         return {
             "dr": any("RPO" in r.target for r in g.architecture.requirements),
             "capacity": any(r.id == "NFR-CAPACITY" for r in g.architecture.requirements),
-            "chaos": any(c.category == "resilience" for c in g.testing.cases),
+            "chaos": any(c.category == "resilience" and ("chaos" in c.title.lower() or "fault" in c.title.lower())
+                         for c in g.testing.cases),
             "degrade": any("egradation" in (n.title or "") for n in g.architecture.error_handling),
             "multi_az": any("Multi-AZ" in (n.title or "") for n in g.architecture.error_handling),
         }
@@ -53,8 +54,8 @@ def test_upgrade_scenario_adds_migration_cutover_rollback_and_regression(bluepri
     m = upgrade.migration
     assert m is not None
     assert m.legacy_interfaces and m.migration and m.reconciliation and m.dual_run and m.cutover and m.versioning and m.rollback
-    assert any(c.category == "regression" for c in upgrade.testing.cases)
-    assert not any(c.category == "regression" for c in new.testing.cases)
+    regression = [c for c in upgrade.testing.cases if c.category == "regression"]
+    assert len(regression) > sum(1 for c in new.testing.cases if c.category == "regression")
     assert len(upgrade.implementation.phases) == len(new.implementation.phases) + 1
     assert upgrade.implementation.duration_weeks[1] > new.implementation.duration_weeks[1]
     assert max(p.end_week for p in upgrade.implementation.phases) > max(p.end_week for p in new.implementation.phases)

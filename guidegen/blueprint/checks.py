@@ -32,8 +32,7 @@ class _Reporter:
         self.problems: list[Problem] = []
 
     def where(self, path: tuple[Any, ...]) -> Location:
-        loc = locate(self.loaded.raw, path) or Location(self.loaded.path)
-        return loc.with_path(format_path(path))
+        return locate(self.loaded.raw, path) or Location(self.loaded.path, path=format_path(path))
 
     def error(self, path: tuple[Any, ...], message: str, **details: str | None) -> None:
         self.problems.append(Problem(self.where(path), message, **details))

@@ -4,9 +4,10 @@ A blueprint file may ``include`` shared fragments. Fragments are merged first (i
 given), then the blueprint on top:
 
 * mappings merge key by key, the later file winning;
-* two lists of items with ``id`` merge by id: inherited items keep their place, an item with
-  the same id merges into the inherited one, new items follow, ``omit: true`` drops one;
-* any other list is replaced by the later one.
+* two lists of items (mappings) merge: inherited items keep their place, an item with the
+  same ``id`` merges into the inherited one field by field, other items follow in order, and
+  ``omit: true`` drops an inherited item;
+* any other list (of plain values, such as ``goals: [G1, G2]``) is replaced by the later one.
 
 Locations survive the merge, so a problem in a fragment is reported in the fragment's file.
 """
@@ -163,12 +164,7 @@ def _find_fragment(blueprint_dir: Path, name: str) -> Path | None:
 
 # --------------------------------------------------------------------------- merging
 def _is_item_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) > 0
-        and all(isinstance(item, dict) for item in value)
-        and any("id" in item for item in value)
-    )
+    return isinstance(value, list) and len(value) > 0 and all(isinstance(item, dict) for item in value)
 
 
 def merge(base: Any, over: Any) -> Any:

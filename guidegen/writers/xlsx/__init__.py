@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -26,10 +27,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from .. import i18n
-from ..model import Guide
-from . import WriterOptions
-from .common import markdown_to_plain, normalize_zip
+from ... import i18n
+from ...model import Guide
+from .. import WriterOptions
+from ..common import markdown_to_plain, normalize_zip
 
 INDEX_SHEET = "_guidegen"
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
@@ -302,7 +303,9 @@ def _index(book: _Book) -> None:
     ws = book.wb.create_sheet(INDEX_SHEET)
     ws.sheet_state = "hidden"
     m = book.guide.meta
-    ws.append(["guidegen-workbook", "1", m.blueprint, m.lang])
+    engagement = {"blueprint": m.blueprint, "lang": m.lang, "complexity": m.complexity, "scenario": m.scenario,
+                  "crm": m.crm, "software": m.software, "client": m.client, "variables": m.variables}
+    ws.append(["guidegen-workbook", "1", m.blueprint, m.lang, json.dumps(engagement, ensure_ascii=False, sort_keys=True)])
     for row in book.index:
         ws.append(row)
 
