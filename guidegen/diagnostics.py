@@ -56,7 +56,31 @@ def _problem(error: dict[str, Any], path: tuple[Any, ...], loc: Location, model:
             expected="an id: a letter, then letters, digits, '_', '-' or '.'",
             given=_show(given),
         )
+    if kind in _KINDS:
+        field = _describe_field(model, path)
+        return Problem(where, f"wrong kind of value: {_KINDS[kind]} expected", expected=f"{_KINDS[kind]}"
+                       + (f" — {field}" if field else ""), given=_show(given))
     return Problem(where, _plain(error["msg"]), expected=_describe_field(model, path), given=_show(given))
+
+
+_KINDS = {
+    "model_type": "a mapping (key: value pairs)",
+    "model_attributes_type": "a mapping (key: value pairs)",
+    "dict_type": "a mapping (key: value pairs)",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "string_type": "a text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+}
 
 
 def _plain(msg: str) -> str:

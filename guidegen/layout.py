@@ -49,6 +49,7 @@ class Column:
     weight: float = 1.0  # relative share of the width before content sizing
     literal: bool = False  # identifiers: never parsed as Markdown
     min_chars: int = 4  # a column is never narrower than this many characters
+    optional: bool = False  # left out of a table where it is empty in every row
 
 
 @dataclass
@@ -191,6 +192,10 @@ class _Builder:
     def table(self, key: str, caption: str | None, columns: list[Column], rows: list[list[Cell]], wide: bool = False) -> None:
         if not rows:
             return
+        keep = [i for i, c in enumerate(columns) if not c.optional or any(row[i] for row in rows)]
+        if len(keep) < len(columns):
+            columns = [columns[i] for i in keep]
+            rows = [[row[i] for i in keep] for row in rows]
         self.tables += 1
         number = f"{self.numbers[0]}-{self.tables}"
         self.blocks.append(Table(key, caption, number, columns, rows, wide))
@@ -495,9 +500,9 @@ def mapping_columns(b: _Builder) -> list[Column]:
         Column(b.t("col_required"), 0.6, False, 3),
         Column(b.t("col_direction"), 0.9, False, 5),
         Column(b.t("col_rule"), 2.6),
-        Column(b.t("col_validation"), 1.8),
-        Column(b.t("col_example"), 1.3, True),
-        Column(b.t("col_note"), 1.5),
+        Column(b.t("col_validation"), 1.8, optional=True),
+        Column(b.t("col_example"), 1.3, True, optional=True),
+        Column(b.t("col_note"), 1.5, optional=True),
     ]
 
 
@@ -539,7 +544,7 @@ def _data(b: _Builder) -> None:
                 mapping_columns(b),
                 [[f.source, f.target, _type_label(b, f.source_type, f.type), b.yes_no(f.required),
                   direction_arrow(e.source, f.direction), f.rule or "", f.validation or "", f.example or "",
-                  _join_note(f.description, f.note)] for f in e.fields],
+                  _join_note(f.description, f.note, _status_note(b, f.status))] for f in e.fields],
                 wide=True,
             )
     if d.enums or d.enum_notes:
@@ -577,8 +582,15 @@ def _type_label(b: _Builder, source_type: str, target_type: str) -> str:
     return f"{b.code('field_type', source_type)} → {b.code('field_type', target_type)}"
 
 
-def _join_note(description: str | None, note: str | None) -> str:
-    return "\n\n".join(x for x in (description, note) if x)
+def _join_note(*parts: str | None) -> str:
+    return "\n\n".join(x for x in parts if x)
+
+
+def _status_note(b: _Builder, status: str) -> str | None:
+    """The review status, shown in the note column unless the row is simply mapped."""
+    if status == "mapped":
+        return None
+    return f"*{b.t('col_status')}{b.colon()}{b.code('status', status)}*"
 
 
 def _testing(b: _Builder) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .blueprint.checks import reference_errors
 from .blueprint.loader import LoadedBlueprint, load_blueprint, resolve_blueprint_path
 from .engagement import Engagement
 from .errors import Location, Problem, UserError
@@ -40,7 +41,11 @@ def load_for(engagement: Engagement, extra_dirs: tuple[str, ...] = ()) -> Loaded
             expected="a built-in blueprint id (see 'guidegen list') or a path to a YAML file",
         )
     path = resolve_blueprint_path(engagement.blueprint, extra_dirs)
-    return load_blueprint(path)
+    loaded = load_blueprint(path)
+    errors = reference_errors(loaded)
+    if errors:
+        raise UserError(errors)
+    return loaded
 
 
 def render(

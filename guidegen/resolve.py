@@ -158,6 +158,8 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
             c.model_copy(update={"owner": role_names.get(c.owner, c.owner) if c.owner else None})
             for c in migration.cutover
         ]
+    operations = ctx.convert(blueprint.operations, model.Operations, ("operations",))
+    operations.metrics = _grouped(operations.metrics, lambda m: m.category or "")
     summary = ctx.convert(blueprint.summary, model.Summary, ("summary",))
     summary.risks = [
         r.model_copy(update={"owner": role_names.get(r.owner, r.owner) if r.owner else None})
@@ -174,7 +176,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
         data=_data(ctx, blueprint),
         testing=testing,
         traceability=_traceability(goals, testing),
-        operations=ctx.convert(blueprint.operations, model.Operations, ("operations",)),
+        operations=operations,
         summary=summary,
     )
     if ctx.errors:
@@ -191,10 +193,21 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     return Resolution(guide, ctx.warnings)
 
 
+def _grouped(items: list[Any], key: Any) -> list[Any]:
+    """Items of the same group together, groups in order of first appearance (a stable sort):
+    shared and blueprint metrics of one category end up side by side."""
+    first: dict[Any, int] = {}
+    for item in items:
+        first.setdefault(key(item), len(first))
+    return sorted(items, key=lambda item: first[key(item)])
+
+
 # --------------------------------------------------------------------------- engagement data
 def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> dict[str, Any]:
+    """Placeholder values. The texts they come from are rendered with no placeholders of their
+    own (ctx.variables is still empty), and any problem in them is reported like any other."""
     lang = ctx.lang
-    plain = _Context(ctx.loaded, lang, ctx.complexity, ctx.scenario, {})
+    plain = ctx
     variables: dict[str, Any] = {
         v.id: engagement.variables.get(v.id) or plain.text(v.value, ("variables",)) for v in blueprint.variables
     }

@@ -23,7 +23,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    """Remove characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF)."""
+    """Line ends as LF; characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) removed."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text)
 
 

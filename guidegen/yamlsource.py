@@ -149,7 +149,7 @@ class _Builder:
                 self.loc(root),
                 "the document expands to too many values (alias/anchor bomb?)",
                 expected=f"at most {MAX_EXPANDED_NODES:,} values after expanding aliases",
-                given=f"{size:,} values",
+                given=f"more than {MAX_EXPANDED_NODES:,} values",
             )
         return self._value(root, ())
 
@@ -255,6 +255,19 @@ class _Builder:
             result[key] = self._value(value_node, path + (key,))
             result.locs[key] = self.loc(key_node, path + (key,))
         return result
+
+
+def describe_value(value: Any) -> str:
+    """'a list', 'a mapping', 'a text'... for messages."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a text"
+    if value is None:
+        return "nothing (null)"
+    return f"a {type(value).__name__}"
 
 
 def locate(root: Any, path: tuple[Any, ...]) -> Location | None:

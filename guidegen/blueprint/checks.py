@@ -42,18 +42,30 @@ class _Reporter:
 
 
 def check_blueprint(loaded: LoadedBlueprint) -> list[Problem]:
-    """Every cross-reference error and lint warning of a loaded blueprint."""
+    """Every cross-reference error and lint warning of a loaded blueprint (for 'validate')."""
     r = _Reporter(loaded)
     bp = loaded.blueprint
-    _unique_ids(r, bp, ())
-    _references(r, bp)
-    _plans(r, bp)
+    _structure(r, bp)
     _coverage(r, bp)
     _texts(r, bp, ())
     _forbidden_chars(r, loaded.raw, ())
     if not any(p.severity == "error" for p in r.problems):
         _render_everywhere(r, loaded)
     return r.problems
+
+
+def reference_errors(loaded: LoadedBlueprint) -> list[Problem]:
+    """The errors that make a blueprint unusable (duplicate ids, dangling references, missing
+    plans) — cheap enough to check before every render."""
+    r = _Reporter(loaded)
+    _structure(r, loaded.blueprint)
+    return [p for p in r.problems if p.severity == "error"]
+
+
+def _structure(r: _Reporter, bp: Blueprint) -> None:
+    _unique_ids(r, bp, ())
+    _references(r, bp)
+    _plans(r, bp)
 
 
 # --------------------------------------------------------------------------- ids

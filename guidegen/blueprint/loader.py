@@ -7,7 +7,8 @@ given), then the blueprint on top:
 * two lists of items (mappings) merge: inherited items keep their place, an item with the
   same ``id`` merges into the inherited one field by field, other items follow in order, and
   ``omit: true`` drops an inherited item;
-* any other list (of plain values, such as ``goals: [G1, G2]``) is replaced by the later one.
+* any other list (of plain values or texts, such as ``goals: [G1, G2]`` or a test's
+  ``steps``) is replaced by the later one.
 
 Locations survive the merge, so a problem in a fragment is reported in the fragment's file.
 """
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 
 from ..diagnostics import problems_from_validation
 from ..errors import Location, Problem, UserError, fail
-from ..yamlsource import LocDict, LocList, load_yaml_file
+from ..yamlsource import LocDict, LocList, describe_value, load_yaml_file
 from .schema import Blueprint
 
 BLUEPRINTS_ENV = "GUIDEGEN_BLUEPRINTS"
@@ -99,7 +100,7 @@ def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBluepr
     doc = load_yaml_file(path, name)
     root = doc.data
     if not isinstance(root, LocDict):
-        raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=type(root).__name__)
+        raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=describe_value(root))
     files = [name]
     merged: Any = LocDict(loc=root.loc)
     problems: list[Problem] = []
@@ -119,13 +120,16 @@ def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBluepr
                 problems.append(Problem(fragment.locs[key], f"a fragment cannot set '{key}'"))
         files.append(_display(fragment_path))
         merged = merge(merged, fragment)
-    if problems:
-        raise UserError(problems)
     merged = drop_omitted(merge(merged, root))
+    if problems:  # report the schema problems too, all at once
+        merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc)
+        merged.locs.update(root.locs)
     try:
         blueprint = Blueprint.model_validate(merged)
     except ValidationError as exc:
-        raise UserError(problems_from_validation(exc, merged, Blueprint, name)) from None
+        raise UserError(problems + problems_from_validation(exc, merged, Blueprint, name)) from None
+    if problems:
+        raise UserError(problems)
     return LoadedBlueprint(blueprint, merged, name, files)
 
 
@@ -163,8 +167,18 @@ def _find_fragment(blueprint_dir: Path, name: str) -> Path | None:
 
 
 # --------------------------------------------------------------------------- merging
+def _is_text(value: Any) -> bool:
+    """{zh: ..., en: ...}: a text, not an item."""
+    return isinstance(value, dict) and bool(value) and set(value) <= {"zh", "en"}
+
+
 def _is_item_list(value: Any) -> bool:
-    return isinstance(value, list) and len(value) > 0 and all(isinstance(item, dict) for item in value)
+    """A list of items (mappings that are not texts): such lists merge instead of replacing."""
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(item, dict) and not _is_text(item) for item in value)
+    )
 
 
 def merge(base: Any, over: Any) -> Any:

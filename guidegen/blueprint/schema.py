@@ -19,7 +19,7 @@ System = Literal["crm", "software", "middleware", "crm_ui"]
 Direction = Literal["crm_to_software", "software_to_crm", "bidirectional"]
 InterfaceKind = Literal[
     "REST", "GraphQL", "SOAP", "OData", "Webhook", "Batch", "File", "SFTP", "WebSocket", "SSE",
-    "MessageQueue", "CDC", "SDK",
+    "MessageQueue", "CDC", "SDK", "IDoc", "RFC",
 ]
 FlowMode = Literal["realtime", "near_realtime", "batch", "scheduled", "on_demand"]
 FieldType = Literal[
@@ -111,7 +111,7 @@ class Interface(Conditional):
     provider: System = Field(description="System that exposes the interface: crm, software, middleware or crm_ui.")
     name: Text = Field(description="Interface name.")
     kind: Annotated[list[InterfaceKind], BeforeValidator(_listify)] = Field(
-        description="Interface kind(s): REST, GraphQL, Webhook, Batch, SFTP, WebSocket, SSE, MessageQueue, ..."
+        description="Interface kind(s): REST, GraphQL, SOAP, OData, Webhook, Batch, File, SFTP, WebSocket, SSE, MessageQueue, CDC, SDK, IDoc, RFC."
     )
     source: System = Field(description="System the data comes from.")
     target: System = Field(description="System the data goes to.")

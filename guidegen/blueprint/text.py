@@ -58,9 +58,10 @@ def _coerce_text(value: Any) -> Any:
             if not isinstance(item, str):
                 if isinstance(item, (int, float)) and not isinstance(item, bool):
                     continue
-                raise ValueError(f"the '{lang}' text must be a string, got {type(item).__name__}")
+                raise ValueError(f"the '{lang}' text must be a string (got {'nothing' if item is None else type(item).__name__})")
         return LocalizedText(**{k: str(v) for k, v in value.items()})
-    raise ValueError(f"expected a text (a string or {{zh: ..., en: ...}}), got {type(value).__name__}")
+    kind = "a list" if isinstance(value, list) else "nothing" if value is None else f"a {type(value).__name__}"
+    raise ValueError(f"a text: a string, or {{zh: ..., en: ...}} (got {kind})")
 
 
 _TEXT_SCHEMA = {

@@ -7,7 +7,7 @@ import re
 
 from .. import layout as L
 from ..model import Guide
-from ..templating import escape_markdown
+from ..templating import clean_text, escape_markdown
 from . import WriterOptions
 from .common import markdown_to_plain, starts_with_list
 
@@ -23,7 +23,7 @@ def write_markdown(guide: Guide, options: WriterOptions | None = None) -> bytes:
     _front(doc, out)
     for block in doc.blocks:
         _block(doc, block, out)
-    text = "\n".join(out).rstrip("\n") + "\n"
+    text = clean_text("\n".join(out).rstrip("\n") + "\n")
     return text.encode("utf-8")
 
 
@@ -59,6 +59,7 @@ def _block(doc: L.Document, block: L.Block, out: list[str]) -> None:
 def _items(doc: L.Document, block: L.Items, out: list[str]) -> None:
     sep = "：" if doc.lang == "zh" else ": "
     for n, (title, text) in enumerate(block.items, 1):
+        text = clean_text(text)
         marker = f"{n}. " if block.ordered else "- "
         indent = " " * len(marker)
         lines = text.strip().split("\n")
@@ -96,6 +97,7 @@ _LIST_LINE = re.compile(r"^(\s*)[-*+]\s+")
 
 def _cell(value: L.Cell, literal: bool) -> str:
     """One GFM table cell: a single line, pipes escaped, lists and breaks as <br>."""
+    value = [clean_text(v) for v in value] if isinstance(value, list) else clean_text(value)
     if isinstance(value, list):
         text = "<br>".join(f"{n}. {_inline(v)}" for n, v in enumerate(value, 1))
     elif literal:

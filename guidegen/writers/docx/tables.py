@@ -18,7 +18,7 @@ from .ooxml import borders, el, paragraph, run, shading, sub
 
 # Table text is 9 pt: a CJK character is 180 twips wide, a Latin one about half that in
 # Calibri and wider in the fonts that replace it elsewhere; each cell adds its margins.
-TWIPS_PER_UNIT = 100
+TWIPS_PER_UNIT = 92
 CELL_MARGIN = 170
 
 
@@ -28,12 +28,13 @@ def display_units(text: str) -> int:
 
 
 def _longest_token(text: str) -> int:
-    """The widest piece that cannot wrap: a Latin word (CJK text wraps between characters)."""
+    """The widest piece that should not wrap: a Latin word, or a short run of CJK (CJK text
+    may wrap between any two characters, but a label like 字符串 reads badly broken)."""
     best = 0
     for word in text.replace("/", "/ ").split():
         if any(unicodedata.east_asian_width(ch) in "WF" for ch in word):
             latin_runs = "".join(ch if ch.isascii() else " " for ch in word).split()
-            best = max([best, 4] + [len(r) for r in latin_runs])
+            best = max([best, min(display_units(word), 8)] + [len(r) for r in latin_runs])
         else:
             best = max(best, len(word))
     return best
@@ -53,22 +54,24 @@ def _bounds(columns: list[L.Column], rows: list[list[L.Cell]]) -> tuple[list[int
         header_units = display_units(column.header)
         low = max(column.min_chars, min(header_units, 10), _longest_token(column.header))
         high = header_units
+        # Identifier columns keep whole names on one line; in prose a rare long name may wrap.
+        token_cap = 28 if column.literal else 14
         for row in sample:
             for line in _cell_text(row[index]):
-                low = max(low, min(_longest_token(line), 28))
+                low = max(low, min(_longest_token(line), token_cap))
                 high = max(high, display_units(line))
-        cap = int(24 + 26 * column.weight)
         minimum.append(low * TWIPS_PER_UNIT + CELL_MARGIN)
-        maximum.append(max(low, min(high, cap)) * TWIPS_PER_UNIT + CELL_MARGIN)
+        maximum.append(max(low, min(high, 120)) * TWIPS_PER_UNIT + CELL_MARGIN)
     return minimum, maximum
 
 
 def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: int) -> list[int]:
     """Column widths in twips: each at least its longest word, together exactly ``available``.
 
-    Like a browser's automatic table layout: every column gets its minimum (longest word or
-    header word), the rest of the width is shared in proportion to how much more each column
-    would like (its longest line, capped by its weight). Large tables are sampled.
+    Every column first gets its minimum (longest word or header word). When the natural widths
+    (longest lines) do not fit, the remaining width goes to the columns that want more, in
+    proportion to the square root of how much more they want times their weight: prose columns
+    then get room without identifier columns being squeezed. Large tables are sampled.
     """
     minimum, maximum = _bounds(columns, rows)
     total_min, total_max = sum(minimum), sum(maximum)
@@ -77,8 +80,24 @@ def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: 
     elif total_max <= available:
         widths = [m * available / total_max for m in maximum]
     else:
-        share = (available - total_min) / (total_max - total_min)
-        widths = [lo + (hi - lo) * share for lo, hi in zip(minimum, maximum)]
+        wants = [math.sqrt(hi - lo) * col.weight for lo, hi, col in zip(minimum, maximum, columns)]
+        spare = available - total_min
+        widths = [float(lo) for lo in minimum]
+        # Hand out the spare width, never giving a column more than its natural width.
+        while spare > 1 and any(wants):
+            total_want = sum(wants)
+            given = 0.0
+            for i, want in enumerate(wants):
+                if not want:
+                    continue
+                share = min(spare * want / total_want, maximum[i] - widths[i])
+                widths[i] += share
+                given += share
+                if widths[i] >= maximum[i] - 1:
+                    wants[i] = 0
+            spare -= given
+            if given < 1:
+                break
     result = [max(1, math.floor(w)) for w in widths]
     result[-1] -= max(0, sum(result) - available)
     return result

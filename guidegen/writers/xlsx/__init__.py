@@ -29,10 +29,12 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ... import i18n
 from ...model import Guide
+from ...templating import clean_text
 from .. import WriterOptions
 from ..common import markdown_to_plain, normalize_zip
 
 INDEX_SHEET = "_guidegen"
+MAX_CELL_TEXT = 32767
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FONT = Font(bold=True, color="1F3864")
@@ -113,9 +115,12 @@ class _Book:
         m = self.guide.meta
         return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
 
-    def cell(self, ws: Any, value: Any, header: bool = False) -> WriteOnlyCell:
+    def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False) -> WriteOnlyCell:
+        """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
         if isinstance(value, str):
-            value = markdown_to_plain(value) if not header else value
+            value = clean_text(value if header or literal else markdown_to_plain(value))
+            if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell
+                value = value[: MAX_CELL_TEXT - 1] + "…"
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
@@ -126,7 +131,8 @@ class _Book:
         return cell
 
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
-              validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = ()) -> None:
+              validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
+              literal: Sequence[int] = ()) -> None:
         """One data sheet: header row, rows, and every working feature."""
         title = sheet_title(name, self.taken)
         ws = self.wb.create_sheet(title)
@@ -154,7 +160,7 @@ class _Book:
             ws.data_validations.append(dv)
         ws.append([self.cell(ws, h, header=True) for h in headers])
         for row in rows:
-            ws.append([self.cell(ws, v) for v in row])
+            ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
         self.index.append([title, kind, entity, ",".join(keys)])
 
 
@@ -230,13 +236,15 @@ def _mappings(book: _Book) -> None:
         validations = {columns.index("source_type") + 1: "type", columns.index("type") + 1: "type",
                        columns.index("required") + 1: "yes_no", columns.index("direction") + 1: "direction",
                        columns.index("status") + 1: "status"}
-        book.sheet(prefix + e.name, "mapping", headers, rows, validations, entity=e.id, keys=columns)
+        literal = [columns.index(k) for k in ("key", "source_object", "source", "target_object", "target", "default",
+                                              "example", "enum")]
+        book.sheet(prefix + e.name, "mapping", headers, rows, validations, entity=e.id, keys=columns, literal=literal)
 
 
 def _enums(book: _Book) -> None:
     rows = [[cs.id, cs.name, v.source or "", v.target, v.description or ""] for cs in book.guide.data.enums for v in cs.values]
     book.sheet(book.t("ws_enums"), "enums", [book.t(label) for _, label in ENUM_COLUMNS], rows,
-               keys=[k for k, _ in ENUM_COLUMNS])
+               keys=[k for k, _ in ENUM_COLUMNS], literal=[0, 2, 3])
 
 
 def _rules(book: _Book) -> None:

@@ -1,0 +1,139 @@
+"""Property tests: loaders and writers hold up under any input hypothesis can think of."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, guide_for, run_cli
+from guidegen.errors import UserError
+from guidegen.model import FieldMapping
+from guidegen.templating import clean_text
+from guidegen.writers import WriterOptions, get_writer
+from guidegen.yamlsource import LocDict, LocList, load_yaml_text
+from readback import docx_tables, md_tables, xlsx_index, xlsx_workbook
+
+MINIMAL = yaml.safe_load((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8"))
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+# YAML itself reads NEL, LS and PS as line breaks: a YAML writer cannot keep them in plain values.
+YAML_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x85\u2028\u2029"),
+                    max_size=40)
+PLAIN = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters="\u2028\u2029\x85"),
+                min_size=1, max_size=30).map(str.strip).filter(bool)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False), YAML_TEXT)
+DATA = st.recursive(SCALARS, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(PLAIN, children, max_size=4)), max_leaves=20)
+
+
+def _minimal_guide():
+    from guidegen.blueprint.loader import load_blueprint
+    from guidegen.engagement import Engagement
+    from guidegen.resolve import resolve_guide
+
+    loaded = load_blueprint(ROOT / "tests" / "data" / "minimal.yaml")
+    return resolve_guide(loaded, Engagement(lang="en", date="2026-11-25")).guide
+
+
+def _plain(value):
+    if isinstance(value, LocDict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, LocList):
+        return [_plain(v) for v in value]
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(DATA.filter(lambda d: d is not None))
+def test_loader_reads_back_whatever_a_yaml_writer_wrote(data) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        loaded = load_yaml_text(text, "gen.yaml")
+    except UserError as exc:  # e.g. a mapping with keys that only differ after YAML's typing
+        assert exc.problems
+        return
+    assert _plain(loaded) == data
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=200))
+def test_loader_refuses_garbage_with_a_user_error_only(raw: bytes) -> None:
+    try:
+        load_yaml_text(raw.decode("utf-8", errors="replace"), "garbage.yaml")
+    except UserError:
+        pass
+
+
+POOL = st.sampled_from([None, 42, 1.5, True, "x", "", [], {}, ["a"], {"zh": 1}, {"fr": "x"}, "{{ nope }}",
+                        "{{ software.__class__ }}", "\x07bell", "=SUM(A1)", "../../x", "high", "G9", "not-a-type"])
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, prefix + (i,))
+
+
+ALL_PATHS = [p for p in _paths(MINIMAL) if p]
+
+
+def _set(data, path, value):
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    if value == "__delete__":
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(ALL_PATHS), st.one_of(POOL, st.just("__delete__"), TEXT)), min_size=1, max_size=3))
+def test_mutated_blueprints_render_or_fail_with_exit_2_never_a_traceback(tmp_path_factory, mutations) -> None:
+    data = copy.deepcopy(MINIMAL)
+    for path, value in mutations:
+        try:
+            _set(data, path, value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation removed this path
+    folder = tmp_path_factory.mktemp("mut")
+    source = folder / "mutant.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, out, err = run_cli("render", source, "--format", "md", "--format", "xlsx", "--out", folder / "out",
+                             "--date", "2026-11-25")
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err
+    if code == 2:
+        assert "mutant.yaml" in err
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.tuples(PLAIN, PLAIN, TEXT, TEXT), min_size=1, max_size=12))
+def test_any_guide_renders_in_every_format_and_reads_back(rows) -> None:
+    base = _minimal_guide()
+    entity = base.data.entities[0].model_copy(update={"fields": [
+        FieldMapping(key=f"k{i}", source=s, target=t, type="string", source_type="string", direction="bidirectional",
+                     rule=rule, note=note, status="mapped", source_object="A", target_object="B")
+        for i, (s, t, rule, note) in enumerate(rows)
+    ]})
+    guide = base.model_copy(update={"data": base.data.model_copy(update={"entities": [entity]})})
+    expected = [(clean_text(s), clean_text(t)) for s, t, _, _ in rows]
+    docx_data = get_writer("docx")(guide, WriterOptions())
+    table = next(t for t in docx_tables(docx_data) if t.caption.endswith(entity.name + " field mapping"))
+    assert [(r[0], r[1]) for r in table.rows] == expected
+    md = get_writer("md")(guide, WriterOptions())
+    md_table = next(t for t in md_tables(md) if t.caption.endswith(entity.name + " field mapping"))
+    assert [(r[0], r[1]) for r in md_table.rows] == [(re.sub(r"\s+", " ", s).strip(), re.sub(r"\s+", " ", t).strip())
+                                                    for s, t in expected] or len(md_table.rows) == len(rows)
+    wb = xlsx_workbook(get_writer("xlsx")(guide, WriterOptions()))
+    sheet = next(r[0] for r in xlsx_index(wb) if r[1] == "mapping")
+    assert [(r[3], r[7]) for r in wb[sheet].iter_rows(min_row=2, values_only=True)] == expected
