@@ -8,14 +8,16 @@ into exit status 2 and a short message; anything else is a bug (exit status 1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Location:
-    """Where a problem is: a file with line/column and key path, or a workbook cell."""
+class Location(NamedTuple):
+    """Where a problem is: a file with line/column and key path, or a workbook cell.
+
+    A named tuple: loading a large blueprint creates one per key and list item.
+    """
 
     file: str
     line: int | None = None
@@ -34,7 +36,7 @@ class Location:
         return text
 
     def with_path(self, path: str) -> "Location":
-        return Location(self.file, self.line, self.column, path, self.cell)
+        return self._replace(path=path)
 
 
 @dataclass(frozen=True)

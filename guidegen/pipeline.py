@@ -54,8 +54,8 @@ def render(
     loaded: LoadedBlueprint | None = None,
 ) -> Rendered:
     """Resolve the guide and run every requested writer; raises UserError on bad input."""
-    loaded = loaded or load_for(engagement, extra_dirs)
-    resolution = resolve_guide(loaded, engagement)
+    resolution = resolve_guide(loaded or load_for(engagement, extra_dirs), engagement)
+    loaded = None  # the blueprint is no longer needed: free its memory before the writers run
     options = WriterOptions(template=_template(engagement))
     stem = output_stem(resolution.guide)
     outputs = []

@@ -12,6 +12,7 @@ values from it ourselves so that we can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,25 +39,28 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 class LocDict(dict):
-    """A dict that knows the location of itself (``loc``) and of each key (``locs``)."""
+    """A dict that knows its location (``loc``), each key's (``locs``) and its key path in its
+    own file (``path``) — which a merged document may no longer reflect."""
 
-    __slots__ = ("loc", "locs")
+    __slots__ = ("loc", "locs", "path")
 
-    def __init__(self, *args: Any, loc: Location | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, loc: Location | None = None, path: tuple[Any, ...] = ()) -> None:
+        super().__init__(*args)
         self.loc = loc
         self.locs: dict[Any, Location] = {}
+        self.path = path
 
 
 class LocList(list):
-    """A list that knows the location of itself (``loc``) and of each item (``locs``)."""
+    """A list that knows its location (``loc``), each item's (``locs``) and its key path."""
 
-    __slots__ = ("loc", "locs")
+    __slots__ = ("loc", "locs", "path")
 
-    def __init__(self, *args: Any, loc: Location | None = None) -> None:
+    def __init__(self, *args: Any, loc: Location | None = None, path: tuple[Any, ...] = ()) -> None:
         super().__init__(*args)
         self.loc = loc
         self.locs: list[Location | None] = []
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,10 @@ def load_yaml_file(path: str | Path, display: str | None = None) -> YamlDocument
 
 
 def load_yaml_text(text: str, name: str) -> Any:
+    """Parse one YAML document into LocDict/LocList values; UserError on any problem."""
+    builder = _Builder(name, check_aliases=_ANCHOR.search(text) is not None)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        value = builder.build(_events(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
@@ -119,142 +125,200 @@ def load_yaml_text(text: str, name: str) -> Any:
         raise UserError.single(loc, message) from None
     except yaml.YAMLError as exc:
         raise fail(name, f"invalid YAML: {exc}") from None
-    if node is None:
-        raise fail(name, "the file is empty", expected="a YAML mapping")
-    builder = _Builder(name)
-    value = builder.build(node)
     if builder.problems:
         raise UserError(builder.problems)
+    if builder.empty:
+        raise fail(name, "the file is empty", expected="a YAML mapping")
     return value
 
 
-class _Builder:
-    """Turns a PyYAML node graph into LocDict/LocList values, collecting problems."""
+def _events(text: str) -> Any:
+    """The parser's events, pulled straight from the (C) parser."""
+    loader = _Loader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            yield event
+    finally:
+        loader.dispose()
 
-    def __init__(self, name: str) -> None:
+
+# An anchor (&name) after a space, '[', '{', ',' or at a line start: only then can aliases
+# multiply the document, and only then is the expansion counted.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s,\[\]{}]")
+# Plain scalars starting with one of these may be numbers, booleans, null or dates; every other
+# plain scalar is text, which spares PyYAML's (slow) implicit resolver for most values.
+_MAYBE_TYPED = frozenset("0123456789+-.~yYnNtTfFoO=<")
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Frame:
+    """A mapping or sequence under construction."""
+
+    __slots__ = ("value", "key", "key_loc", "size", "anchor")
+
+    def __init__(self, value: Any, anchor: str | None) -> None:
+        self.value = value
+        self.key: Any = _NO_KEY
+        self.key_loc: Location | None = None
+        self.size = 1
+        self.anchor = anchor
+
+
+_NO_KEY = object()
+_REFUSED = object()
+
+
+class _Builder:
+    """Builds LocDict/LocList values straight from the parser's events (no node graph):
+    standard tags only, duplicate keys refused, alias expansion counted, depth bounded."""
+
+    def __init__(self, name: str, check_aliases: bool = True) -> None:
         self.name = name
         self.problems: list[Problem] = []
+        self.empty = True
+        self._check_aliases = check_aliases
         self._constructor = yaml.constructor.SafeConstructor()
-        self._built: dict[int, Any] = {}
-        self._sizes: dict[int, int] = {}
+        self._resolver = yaml.resolver.Resolver()
+        self._anchors: dict[str, tuple[Any, int]] = {}
+        self._expanded = 0
 
-    def loc(self, node: yaml.Node, path: tuple[Any, ...] = ()) -> Location:
-        m = node.start_mark
-        return Location(self.name, m.line + 1, m.column + 1, format_path(path) if path else None)
+    def loc(self, mark: Any) -> Location:
+        return Location(self.name, mark.line + 1, mark.column + 1)
 
-    def build(self, root: yaml.Node) -> Any:
-        size = self._expanded_size(root, 0)
-        if size > MAX_EXPANDED_NODES:
-            raise UserError.single(
-                self.loc(root),
-                "the document expands to too many values (alias/anchor bomb?)",
-                expected=f"at most {MAX_EXPANDED_NODES:,} values after expanding aliases",
-                given=f"more than {MAX_EXPANDED_NODES:,} values",
-            )
-        return self._value(root, ())
+    def build(self, events: Any) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                value = self._scalar(event)
+                if event.anchor:
+                    self._anchors[event.anchor] = (value, 1)
+                if stack:
+                    self._add(stack, value, Location(self.name, event.start_mark.line + 1, event.start_mark.column + 1), 1,
+                              event)
+                else:
+                    root, self.empty = value, value is None and event.value == ""
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise UserError.single(self.loc(event.start_mark), "the document is nested too deeply",
+                                           expected=f"at most {MAX_DEPTH} levels", given=f"more than {MAX_DEPTH} levels")
+                mapping = kind is yaml.MappingStartEvent
+                self._check_tag(event, _MAP_TAG if mapping else _SEQ_TAG)
+                path = self._child_path(stack)
+                container = (LocDict if mapping else LocList)(loc=self.loc(event.start_mark), path=path)
+                stack.append(_Frame(container, event.anchor))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor:
+                    self._anchors[frame.anchor] = (frame.value, frame.size)
+                root = self._add(stack, frame.value, frame.value.loc, frame.size, None) if stack else frame.value
+                if not stack:
+                    self.empty = False
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in self._anchors:
+                    raise UserError.single(self.loc(event.start_mark), f"invalid YAML: unknown alias '{event.anchor}'")
+                value, size = self._anchors[event.anchor]
+                if stack:
+                    self._add(stack, value, self.loc(event.start_mark), size, None)
+                else:
+                    root, self.empty = value, False
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise UserError.single(self.loc(event.start_mark), "invalid YAML: expected a single document in the "
+                                           "stream but found another document")
+        return root
 
-    def _expanded_size(self, node: yaml.Node, depth: int) -> int:
-        if depth > MAX_DEPTH:
-            raise UserError.single(
-                self.loc(node),
-                "the document is nested too deeply",
-                expected=f"at most {MAX_DEPTH} levels",
-                given=f"more than {MAX_DEPTH} levels",
-            )
-        key = id(node)
-        if key in self._sizes:
-            return self._sizes[key]
-        self._sizes[key] = 1  # guards against recursive aliases
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += self._expanded_size(child, depth + 1)
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += self._expanded_size(k, depth + 1) + self._expanded_size(v, depth + 1)
-        # Saturate so that a bomb stops growing the count (and the time to count it).
-        self._sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
-        return self._sizes[key]
+    def _child_path(self, stack: list[_Frame]) -> tuple[Any, ...]:
+        if not stack:
+            return ()
+        parent = stack[-1]
+        if isinstance(parent.value, LocList):
+            return parent.value.path + (len(parent.value),)
+        return parent.value.path + ((parent.key,) if parent.key is not _NO_KEY else ())
 
-    def _value(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
-        key = id(node)
-        if key in self._built:
-            return self._built[key]
-        if isinstance(node, yaml.ScalarNode):
-            value = self._scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = self._sequence(node, path)
-        else:
-            value = self._mapping(node, path)
-        self._built[key] = value
-        return value
+    def _add(self, stack: list[_Frame], value: Any, loc: Location, size: int, event: Any) -> Any:
+        frame = stack[-1]
+        frame.size += size
+        if self._check_aliases:
+            self._expanded += size
+            if self._expanded > MAX_EXPANDED_NODES:
+                raise UserError.single(loc, "the document expands to too many values (alias/anchor bomb?)",
+                                       expected=f"at most {MAX_EXPANDED_NODES:,} values after expanding aliases",
+                                       given=f"more than {MAX_EXPANDED_NODES:,} values")
+        container = frame.value
+        if isinstance(container, LocList):
+            container.append(value)
+            container.locs.append(loc)
+            return container
+        if frame.key is _NO_KEY:  # this value is a key
+            if event is None:
+                self.problems.append(Problem(loc, "a mapping key must be plain text", expected="text", given="a list or mapping"))
+                frame.key, frame.key_loc = _REFUSED, loc
+            elif event.tag is None and event.implicit[0] and event.value == "<<":
+                self.problems.append(Problem(loc, "merge keys ('<<') are not supported",
+                                             hint="share content with 'include:' fragments instead"))
+                frame.key, frame.key_loc = _REFUSED, loc
+            else:
+                frame.key, frame.key_loc = value, loc
+            return container
+        key, key_loc = frame.key, frame.key_loc
+        frame.key = _NO_KEY
+        if key is _REFUSED:
+            return container  # its problem is already reported
+        try:
+            duplicate = key in container
+        except TypeError:
+            self.problems.append(Problem(loc, "a mapping key must be plain text", expected="text"))
+            return container
+        if duplicate:
+            first = container.locs[key]
+            self.problems.append(Problem(key_loc or loc, f"duplicate key '{key}'", expected="each key once per mapping",
+                                         given=f"'{key}' again (first at line {first.line})",
+                                         hint="most YAML readers silently keep the last value; remove or rename one"))
+            return container
+        container[key] = value
+        container.locs[key] = key_loc or loc
+        if isinstance(value, (LocDict, LocList)) and value.path != container.path + (key,):
+            value.path = container.path + (key,)  # the key was not known when the value began
+        return container
 
-    def _check_tag(self, node: yaml.Node, allowed: set[str] | str) -> bool:
-        allowed = {allowed} if isinstance(allowed, str) else allowed
-        if node.tag in allowed:
+    def _check_tag(self, event: Any, allowed: set[str] | str) -> bool:
+        tag = event.tag
+        if tag is None or tag == "!":
             return True
-        self.problems.append(
-            Problem(
-                self.loc(node),
-                f"YAML tag '{node.tag}' is not allowed",
-                expected="plain YAML values (text, numbers, true/false, dates, lists, mappings)",
-                given=node.tag,
-                hint="guidegen never constructs objects from tags; remove the tag",
-            )
-        )
+        allowed = {allowed} if isinstance(allowed, str) else allowed
+        if tag in allowed:
+            return True
+        self.problems.append(Problem(
+            self.loc(event.start_mark), f"YAML tag '{tag}' is not allowed",
+            expected="plain YAML values (text, numbers, true/false, dates, lists, mappings)", given=tag,
+            hint="guidegen never constructs objects from tags; remove the tag"))
         return False
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        if not self._check_tag(node, _SCALAR_TAGS):
-            return node.value
+    def _scalar(self, event: Any) -> Any:
+        if event.tag not in (None, "!"):
+            if not self._check_tag(event, _SCALAR_TAGS):
+                return event.value
+            tag = event.tag
+        elif not event.implicit[0] or (event.value and event.value[0] not in _MAYBE_TYPED):
+            return event.value  # quoted, block or plainly textual: a string
+        else:
+            tag = self._resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self._constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError) as exc:
-            self.problems.append(Problem(self.loc(node), f"invalid value: {exc}", given=node.value))
-            return node.value
-
-    def _sequence(self, node: yaml.SequenceNode, path: tuple[Any, ...]) -> LocList:
-        self._check_tag(node, _SEQ_TAG)
-        result = LocList(loc=self.loc(node, path))
-        for index, child in enumerate(node.value):
-            result.append(self._value(child, path + (index,)))
-            result.locs.append(self.loc(child, path + (index,)))
-        return result
-
-    def _mapping(self, node: yaml.MappingNode, path: tuple[Any, ...]) -> LocDict:
-        self._check_tag(node, _MAP_TAG)
-        result = LocDict(loc=self.loc(node, path))
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    Problem(self.loc(key_node), "a mapping key must be plain text", expected="text", given="a list or mapping")
-                )
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(
-                    Problem(
-                        self.loc(key_node),
-                        "merge keys ('<<') are not supported",
-                        hint="share content with 'include:' fragments instead",
-                    )
-                )
-                continue
-            key = self._scalar(key_node)
-            if key in result:
-                first = result.locs[key]
-                self.problems.append(
-                    Problem(
-                        self.loc(key_node),
-                        f"duplicate key '{key}'",
-                        expected="each key once per mapping",
-                        given=f"'{key}' again (first at line {first.line})",
-                        hint="most YAML readers silently keep the last value; remove or rename one",
-                    )
-                )
-                continue
-            result[key] = self._value(value_node, path + (key,))
-            result.locs[key] = self.loc(key_node, path + (key,))
-        return result
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.problems.append(Problem(self.loc(event.start_mark), f"invalid value: {exc}", given=event.value))
+            return event.value
 
 
 def describe_value(value: Any) -> str:
@@ -277,25 +341,24 @@ def locate(root: Any, path: tuple[Any, ...]) -> Location | None:
     differently), followed by whatever part of ``path`` has no value of its own (a missing key).
     """
     best: Location | None = getattr(root, "loc", None)
+    own: tuple[Any, ...] = getattr(root, "path", ())
     found = 0
     node = root
     for depth, part in enumerate(path, 1):
         if isinstance(node, LocDict) and part in node:
-            best, found = node.locs.get(part, best), depth
-            node = node[part]
+            best, own, node = node.locs.get(part, best), node.path + (part,), node[part]
         elif isinstance(node, LocList) and isinstance(part, int) and 0 <= part < len(node):
-            best, found = (node.locs[part] or best), depth
-            node = node[part]
+            best, own, node = (node.locs[part] or best), node.path + (part,), node[part]
         else:
             break
+        if isinstance(node, (LocDict, LocList)):
+            own = node.path
+        found = depth
     if best is None:
         return None
-    own = best.path if best.path is not None and found else None
     rest = format_path(path[found:])
-    if own is None:
-        return best.with_path(format_path(path))
-    joined = own + ("" if not rest else (rest if rest.startswith("[") else "." + rest))
-    return best.with_path(joined)
+    joined = format_path(own) + ("" if not rest else (rest if rest.startswith("[") or not own else "." + rest))
+    return best.with_path(joined or format_path(path))
 
 
 def format_path(path: tuple[Any, ...]) -> str:

@@ -122,7 +122,7 @@ def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBluepr
         merged = merge(merged, fragment)
     merged = drop_omitted(merge(merged, root))
     if problems:  # report the schema problems too, all at once
-        merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc)
+        merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc, path=merged.path)
         merged.locs.update(root.locs)
     try:
         blueprint = Blueprint.model_validate(merged)
@@ -184,7 +184,7 @@ def _is_item_list(value: Any) -> bool:
 def merge(base: Any, over: Any) -> Any:
     """Merge ``over`` onto ``base`` (see module docstring); locations follow the values."""
     if isinstance(base, dict) and isinstance(over, dict):
-        out = LocDict(loc=getattr(over, "loc", None) or getattr(base, "loc", None))
+        out = LocDict(loc=getattr(over, "loc", None) or getattr(base, "loc", None), path=getattr(over, "path", ()))
         for key, value in base.items():
             out[key] = value
             out.locs[key] = _loc_of(base, key)
@@ -193,7 +193,7 @@ def merge(base: Any, over: Any) -> Any:
             out.locs[key] = _loc_of(over, key)
         return out
     if _is_item_list(base) and _is_item_list(over):
-        out = LocList(loc=getattr(over, "loc", None))
+        out = LocList(loc=getattr(over, "loc", None), path=getattr(over, "path", ()))
         index: dict[Any, int] = {}
         for pos, item in enumerate(base):
             if "id" in item:
@@ -230,7 +230,7 @@ def drop_omitted(value: Any) -> Any:
             value[key] = drop_omitted(value[key])
         return value
     if isinstance(value, LocList):
-        kept = LocList(loc=value.loc)
+        kept = LocList(loc=value.loc, path=value.path)
         for item, loc in zip(value, value.locs):
             if isinstance(item, dict) and item.get("omit") is True:
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docx.document import Document as DocxDocument
 from lxml import etree
@@ -20,7 +20,7 @@ from ... import layout as L
 from ...model import Guide
 from .. import WriterOptions
 from ..common import starts_with_list
-from .inline import BlockStyles, Context, markdown_paragraphs
+from .inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_xml
 from .ooxml import (
     el,
     field_runs,
@@ -42,6 +42,7 @@ from .tables import build_table, minimum_width
 # that restarts at every Heading 1 (\s 1). The cached results are what readers show until
 # fields are updated, so they are computed here too.
 _CHAPTER_FIELD = "STYLEREF 1 \\s"
+BODY_MARKER = "guidegen-body"
 
 
 @dataclass
@@ -50,19 +51,28 @@ class _Writer:
     ctx: Context
     theme: Theme
     doc: L.Document
-    body: etree._Element
     sect_pr: etree._Element
+    parts: list[str] = field(default_factory=list)
 
     @property
     def styles(self):  # noqa: ANN201 - StyleMap
         return self.ctx.styles
 
-    def add(self, element: etree._Element) -> None:
-        # Keep the body's final w:sectPr last.
-        self.sect_pr.addprevious(element)
+    def add(self, element: etree._Element | str) -> None:
+        """Append body content (an element or WordprocessingML text) before the final sectPr."""
+        self.parts.append(element if isinstance(element, str) else etree.tostring(element, encoding="unicode"))
+
+    def body_xml(self) -> bytes:
+        """The body, to be put in place of the marker when the package is written: building a
+        million elements into python-docx's tree, only to serialize them again, costs several
+        times more time and memory than writing the text once."""
+        self.document.element.body.insert(0, etree.Comment(BODY_MARKER))
+        data = "".join(self.parts).encode("utf-8")
+        self.parts.clear()
+        return data
 
     def prose(self, text: str, lead: str | None = None) -> None:
-        for p in markdown_paragraphs(self.ctx, text, BlockStyles(self.styles["normal"]), lead):
+        for p in markdown_xml(self.ctx, text, BlockStyles(self.styles["normal"]), lead):
             self.add(p)
 
     # ------------------------------------------------------------------ front matter
@@ -169,19 +179,17 @@ class _Writer:
         num_id = numbering.new_ordered_list() if block.ordered else numbering.bullet_num
         style = self.styles["list_number" if block.ordered else "list_bullet"]
         sep = "：" if self.doc.lang == "zh" else ": "
+        number = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         for title, text in block.items:
             nested = bool(title) and starts_with_list(text)
-            paragraphs = markdown_paragraphs(self.ctx, text, BlockStyles(style), None if nested else (title + sep if title else None))
+            paragraphs = markdown_xml(self.ctx, text, BlockStyles(style), None if nested else (title + sep if title else None))
             if nested:
-                for p in paragraphs:
-                    _indent_list_level(p)
-                paragraphs.insert(0, paragraph(style, run(title or "", _bold())))
-            first = paragraphs[0]
-            if not _has_numbering(first):
-                num_pr = el("w:numPr")
-                sub(num_pr, "w:ilvl", {"w:val": "0"})
-                sub(num_pr, "w:numId", {"w:val": str(num_id)})
-                ppr_of(first).insert(1, num_pr)
+                paragraphs = [_ILVL.sub(lambda m: f'<w:ilvl w:val="{min(8, int(m.group(1)) + 1)}"/>', p) for p in paragraphs]
+                bold = InlineWriter(self.ctx)
+                bold.lead(title)
+                paragraphs.insert(0, paragraph_xml(style, bold.xml()))
+            if "<w:numPr>" not in paragraphs[0]:
+                paragraphs[0] = paragraphs[0].replace('"/>', '"/>' + number, 1)  # right after w:pStyle
             for p in paragraphs:
                 self.add(p)
 
@@ -271,19 +279,7 @@ def _bold() -> etree._Element:
     return rpr
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _has_numbering(p: etree._Element) -> bool:
-    ppr = p.find(_W + "pPr")
-    return ppr is not None and ppr.find(_W + "numPr") is not None
-
-
-def _indent_list_level(p: etree._Element) -> None:
-    """Move a list paragraph one level deeper (it sits under a numbered title)."""
-    ilvl = p.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
-    if ilvl is not None:
-        ilvl.set(_W + "val", str(min(8, int(ilvl.get(_W + "val", "0")) + 1)))
+_ILVL = re.compile(r'<w:ilvl w:val="(\d+)"/>')
 
 
 def _replace_paragraph(p: etree._Element, style: str, runs: list[etree._Element]) -> None:
@@ -320,7 +316,7 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     numbering = ensure_numbering(document, styles)
     ask_word_to_update_fields(document)
     sect_pr = ensure_sect_pr(document)
-    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, document.element.body, sect_pr)
+    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr)
     has_own_header = from_template and (
         sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}headerReference") is not None
         or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None
@@ -329,6 +325,7 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
         writer.header_footer(doc.properties.title)
     writer.front()
     writer.blocks()
+    body = writer.body_xml()
     p = doc.properties
     set_properties(document, p.title, p.subject, p.author or "guidegen", p.keywords, p.date, p.lang, p.version)
-    return save(document, p.date)
+    return save(document, p.date, {"word/document.xml": (f"<!--{BODY_MARKER}-->".encode(), body)})

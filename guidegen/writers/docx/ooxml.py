@@ -16,24 +16,33 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CLARK: dict[str, str] = {}
+
+
+def clark(name: str) -> str:
+    """'w:tc' -> '{namespace}tc', memoised (tables call this hundreds of thousands of times)."""
+    found = _CLARK.get(name)
+    if found is None:
+        found = _CLARK[name] = qn(name)
+    return found
 
 
 def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element) -> etree._Element:
     """<w:tag w:attr="..."> with children; attribute names are prefixed names like 'w:val'."""
-    element = etree.Element(qn(tag))
+    element = etree.Element(clark(tag))
     if attrs:
         for key, value in attrs.items():
-            element.set(qn(key), value)
+            element.set(clark(key), value)
     for child in children:
         element.append(child)
     return element
 
 
 def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
-    element = etree.SubElement(parent, qn(tag))
+    element = etree.SubElement(parent, clark(tag))
     if attrs:
         for key, value in attrs.items():
-            element.set(qn(key), value)
+            element.set(clark(key), value)
     return element
 
 
@@ -42,28 +51,39 @@ def val(tag: str, value: str) -> etree._Element:
     return el(tag, {"w:val": value})
 
 
+_R, _T = clark("w:r"), clark("w:t")
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
 def xml_text(text: str) -> str:
     """Text XML 1.0 can hold (control characters removed, as pandoc does)."""
-    return _XML_FORBIDDEN.sub("", text)
+    return _XML_FORBIDDEN.sub("", text) if not text.isprintable() else text
 
 
 def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     """<w:r><w:rPr/><w:t xml:space="preserve">text</w:t></w:r>, tabs and line breaks kept."""
-    r = el("w:r")
+    r = etree.Element(_R)
     if rpr is not None:
         r.append(rpr)
-    parts = xml_text(text).split("\n")
-    for i, part in enumerate(parts):
+    text = xml_text(text)
+    if "\n" not in text and "\t" not in text:  # the common case, kept short
+        if text:
+            t = etree.SubElement(r, _T)
+            t.text = text
+            if text[0] == " " or text[-1] == " ":
+                t.set(_SPACE, "preserve")
+        return r
+    for i, part in enumerate(text.split("\n")):
         if i:
-            sub(r, "w:br")
+            etree.SubElement(r, clark("w:br"))
         for j, chunk in enumerate(part.split("\t")):
             if j:
-                sub(r, "w:tab")
+                etree.SubElement(r, clark("w:tab"))
             if chunk:
-                t = sub(r, "w:t")
+                t = etree.SubElement(r, _T)
                 t.text = chunk
                 if chunk[0] == " " or chunk[-1] == " ":
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    t.set(_SPACE, "preserve")
     return r
 
 

@@ -163,12 +163,13 @@ def set_properties(document: DocxDocument, title: str, subject: str, author: str
     props.version = version
 
 
-def save(document: DocxDocument, date: dt.date) -> bytes:
-    """Serialize with fixed zip timestamps, so the same inputs give the same bytes."""
+def save(document: DocxDocument, date: dt.date, splices: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
+    """Serialize with fixed zip timestamps (the same inputs give the same bytes); ``splices``
+    replace a marker in a part with prepared content (part name -> (marker, content))."""
     out = io.BytesIO()
     document.save(out)
     year = max(date.year, 1980)
-    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0))
+    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0), splices)
 
 
 def ensure_sect_pr(document: DocxDocument) -> etree._Element:

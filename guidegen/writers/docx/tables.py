@@ -7,14 +7,11 @@ rebuilds the cell grid on every call and slows down sharply on large tables).
 from __future__ import annotations
 
 import math
-import unicodedata
-
-from lxml import etree
+import re
 
 from ... import layout as L
-from ..common import markdown_to_plain
-from .inline import BlockStyles, Context, InlineWriter, markdown_paragraphs
-from .ooxml import borders, el, paragraph, run, shading, sub
+from ..common import approximate_plain
+from .inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_xml, run_xml
 
 # Table text is 9 pt: a CJK character is 180 twips wide, a Latin one about half that in
 # Calibri and wider in the fonts that replace it elsewhere; each cell adds its margins.
@@ -22,28 +19,32 @@ TWIPS_PER_UNIT = 92
 CELL_MARGIN = 170
 
 
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_LATIN_RUN = re.compile(r"[!-~]+")
+
+
 def display_units(text: str) -> int:
-    """Width of a text in half-em units: 2 for wide (CJK) characters, 1 for the rest."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Width of a text in half-em units: 2 for wide (CJK, full-width) characters, 1 for the rest."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _longest_token(text: str) -> int:
     """The widest piece that should not wrap: a Latin word, or a short run of CJK (CJK text
     may wrap between any two characters, but a label like 字符串 reads badly broken)."""
-    best = 0
-    for word in text.replace("/", "/ ").split():
-        if any(unicodedata.east_asian_width(ch) in "WF" for ch in word):
-            latin_runs = "".join(ch if ch.isascii() else " " for ch in word).split()
-            best = max([best, min(display_units(word), 8)] + [len(r) for r in latin_runs])
-        else:
-            best = max(best, len(word))
+    text = text.replace("/", "/ ")
+    best = max(map(len, _LATIN_RUN.findall(text)), default=0)
+    if not text.isascii() and _WIDE.search(text):
+        best = max(best, min(8, max(map(display_units, text.split()), default=0)))
     return best
 
 
 def _cell_text(cell: L.Cell) -> list[str]:
     if isinstance(cell, list):
-        return [f"{n}. {markdown_to_plain(x)}" for n, x in enumerate(cell, 1)]
-    return markdown_to_plain(cell).split("\n")
+        return [f"{n}. {approximate_plain(x)}" for n, x in enumerate(cell, 1)]
+    return approximate_plain(cell).split("\n")
 
 
 def _bounds(columns: list[L.Column], rows: list[list[L.Cell]]) -> tuple[list[int], list[int]]:
@@ -108,89 +109,64 @@ def minimum_width(columns: list[L.Column], rows: list[list[L.Cell]]) -> int:
     return sum(_bounds(columns, rows)[0])
 
 
-def _tbl_pr(ctx: Context, width: int, border_color: str) -> etree._Element:
-    tbl_pr = el("w:tblPr")
-    sub(tbl_pr, "w:tblStyle", {"w:val": ctx.styles["table"]})
-    sub(tbl_pr, "w:tblW", {"w:w": str(width), "w:type": "dxa"})
+def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
+    sides = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{border_color}"/>'
+                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     # Borders again as direct table properties: some readers ignore table-style borders.
-    tbl_pr.append(borders("w:tblBorders", border_color))
-    sub(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
-    # firstRow="1" tells Word (and pandoc) that the first row is a header row.
-    sub(tbl_pr, "w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "0",
-                              "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"})
-    return tbl_pr
+    # firstRow="1" in tblLook tells Word (and pandoc) that the first row is a header row.
+    return (
+        f'<w:tblPr><w:tblStyle w:val="{ctx.styles["table"]}"/><w:tblW w:w="{width}" w:type="dxa"/>'
+        f"<w:tblBorders>{sides}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+    )
 
 
-def _cell(width: int, content: list[etree._Element], fill: str | None = None) -> etree._Element:
-    tc = el("w:tc")
-    tc_pr = sub(tc, "w:tcPr")
-    sub(tc_pr, "w:tcW", {"w:w": str(width), "w:type": "dxa"})
-    if fill:
-        tc_pr.append(shading(fill))
-    for item in content:
-        tc.append(item)
-    return tc
-
-
-def _row(header: bool = False) -> etree._Element:
-    tr = el("w:tr")
-    tr_pr = sub(tr, "w:trPr")
-    sub(tr_pr, "w:cantSplit")
-    if header:
-        sub(tr_pr, "w:tblHeader")
-    return tr
-
-
-def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str) -> etree._Element:
-    """A w:tbl for a layout table, at most ``available`` twips wide."""
+def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str) -> str:
+    """The w:tbl (as WordprocessingML text) for a layout table, at most ``available`` twips wide."""
     widths = column_widths(table.columns, table.rows, available)
-    tbl = el("w:tbl")
-    tbl.append(_tbl_pr(ctx, sum(widths), border_color))
-    grid = sub(tbl, "w:tblGrid")
-    for width in widths:
-        sub(grid, "w:gridCol", {"w:w": str(width)})
-    heading_style = ctx.styles["table_heading"]
-    header = _row(header=True)
-    for column, width in zip(table.columns, widths):
-        header.append(_cell(width, [paragraph(heading_style, run(column.header))], header_fill))
-    tbl.append(header)
-    text_style = BlockStyles(ctx.styles["table_text"], in_table=True)
+    cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
+    heading = ctx.styles["table_heading"]
+    header_cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:shd w:val="clear" w:color="auto" w:fill="{header_fill}"/>'
+        f"</w:tcPr>{paragraph_xml(heading, run_xml(column.header))}</w:tc>"
+        for column, w in zip(table.columns, widths)
+    )
+    parts = [
+        "<w:tbl>", _tbl_pr(ctx, sum(widths), border_color), "<w:tblGrid>",
+        "".join(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>",
+        f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>",
+    ]
+    styles = BlockStyles(ctx.styles["table_text"], in_table=True)
+    list_style = ctx.styles["table_list"]
     for values in table.rows:
-        tr = _row()
-        for value, column, width in zip(values, table.columns, widths):
-            tr.append(_cell(width, _cell_content(ctx, value, column, text_style)))
-        tbl.append(tr)
-    return tbl
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for value, column, opening in zip(values, table.columns, cell_open):
+            parts.append(opening)
+            parts.append(_cell_content(ctx, value, column, styles, list_style))
+            parts.append("</w:tc>")
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
 
 
-def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockStyles) -> list[etree._Element]:
+def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockStyles, list_style: str) -> str:
+    """The paragraphs of one cell (a cell always ends with a paragraph)."""
     if isinstance(value, list):
-        list_style = ctx.styles["table_list"]
-        return [
-            _numbered(ctx, n, item, list_style) for n, item in enumerate(value, 1)
-        ] or [paragraph(styles.paragraph)]
+        return "".join(_numbered(ctx, n, item, list_style) for n, item in enumerate(value, 1)) or paragraph_xml(
+            styles.paragraph, "")
     if not value:
-        return [paragraph(styles.paragraph)]
+        return paragraph_xml(styles.paragraph, "")
     if column.literal:  # identifiers: taken as written, but a URL still becomes a link
-        p = paragraph(styles.paragraph)
-        InlineWriter(ctx, p).text(value)
-        return [p]
-    return markdown_paragraphs(ctx, value, styles)
+        writer = InlineWriter(ctx)
+        writer.text(value)
+        return paragraph_xml(styles.paragraph, writer.xml())
+    return "".join(markdown_xml(ctx, value, styles))
 
 
-def _numbered(ctx: Context, number: int, text: str, style: str) -> etree._Element:
-    paragraphs = markdown_paragraphs(ctx, text, BlockStyles(style, in_table=True))
-    first = paragraphs[0]
-    ppr = first.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pPr")
-    marker = run(f"{number}. ")
-    (ppr.addnext(marker) if ppr is not None else first.insert(0, marker))
-    if len(paragraphs) == 1:
-        return first
-    # A step with several paragraphs: keep them in one paragraph separated by line breaks.
-    for extra in paragraphs[1:]:
-        first.append(run("\n"))
-        for child in list(extra):
-            if child.tag.endswith("}pPr"):
-                continue
-            first.append(child)
-    return first
+def _numbered(ctx: Context, number: int, text: str, style: str) -> str:
+    """One numbered step; a step of several paragraphs is kept in one, with line breaks."""
+    paragraphs = markdown_xml(ctx, text, BlockStyles(style, in_table=True))
+    bodies = [p[p.index("</w:pPr>") + len("</w:pPr>") : -len("</w:p>")] for p in paragraphs]
+    joined = run_xml("\n").join(bodies)
+    return paragraph_xml(style, run_xml(f"{number}. ") + joined)

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -105,6 +106,7 @@ class _Book:
         self.index: list[list[str]] = []
         self.lists = Lists()
         self.lists_title = ""
+        self._styles: dict[str, StyleArray] = {}
 
     def t(self, key: str, **values: Any) -> str:
         return i18n.t(self.lang, key, **values)
@@ -124,11 +126,21 @@ class _Book:
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
-        if header:
-            cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER
-        else:
-            cell.alignment, cell.border = _WRAP, _BORDER
+        # Styles are copied as index arrays from a prototype cell: assigning style objects to
+        # every cell makes openpyxl hash them each time, which dominates large workbooks.
+        cell._style = StyleArray(self._style(ws, header))
         return cell
+
+    def _style(self, ws: Any, header: bool) -> StyleArray:
+        key = "header" if header else "body"
+        if key not in self._styles:
+            proto = WriteOnlyCell(ws)
+            if header:
+                proto.font, proto.fill, proto.alignment, proto.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER
+            else:
+                proto.alignment, proto.border = _WRAP, _BORDER
+            self._styles[key] = proto._style
+        return self._styles[key]
 
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
