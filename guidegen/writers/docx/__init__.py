@@ -36,7 +36,7 @@ from .ooxml import (
 )
 from .package import ask_word_to_update_fields, ensure_sect_pr, open_document, save, set_properties
 from .styles import Theme, ensure_numbering, ensure_styles, theme_for
-from .tables import build_table, minimum_width
+from .tables import build_table, needs_landscape
 
 # Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence
 # that restarts at every Heading 1 (\s 1). The cached results are what readers show until
@@ -144,10 +144,8 @@ class _Writer:
 
     def _landscape_flags(self, portrait_width: int) -> list[bool]:
         """Wide tables go landscape, together with the headings and prose just before them."""
-        flags = [
-            isinstance(b, L.Table) and b.wide and (len(b.columns) >= 8 or minimum_width(b.columns, b.rows) > portrait_width)
-            for b in self.doc.blocks
-        ]
+        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b.columns, b.rows, portrait_width)
+                 for b in self.doc.blocks]
         for i in range(len(flags) - 1, -1, -1):
             j = i - 1
             while flags[i] and j >= 0 and isinstance(self.doc.blocks[j], (L.Heading, L.Prose)) and not flags[j]:

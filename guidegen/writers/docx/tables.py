@@ -17,6 +17,8 @@ from .inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_
 # Calibri and wider in the fonts that replace it elsewhere; each cell adds its margins.
 TWIPS_PER_UNIT = 92
 CELL_MARGIN = 170
+LANDSCAPE_TEXT_FACTOR = 3.0
+MAX_ROW_LINES = 14  # a taller row may break across pages  # natural width (longest lines) over three portrait widths
 
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -47,66 +49,94 @@ def _cell_text(cell: L.Cell) -> list[str]:
     return approximate_plain(cell).split("\n")
 
 
-def _bounds(columns: list[L.Column], rows: list[list[L.Cell]]) -> tuple[list[int], list[int]]:
-    """Per column, the narrowest width without breaking words and the width it would like."""
-    minimum, maximum = [], []
+def _levels(columns: list[L.Column], rows: list[list[L.Cell]]) -> list[list[int]]:
+    """Per column, three widths (twips) it asks for, in order of need:
+
+    0. its header words and short labels unbroken;
+    1. identifiers up to 20 characters unbroken, and prose columns a readable 16;
+    2. identifiers up to 32 characters unbroken, and prose its longest line (at most 120).
+    """
+    levels: list[list[int]] = [[], [], []]
     sample = rows if len(rows) <= 400 else rows[:: max(1, len(rows) // 400)]
     for index, column in enumerate(columns):
-        header_units = display_units(column.header)
-        low = max(column.min_chars, min(header_units, 10), _longest_token(column.header))
-        high = header_units
-        # Identifier columns keep whole names on one line; in prose a rare long name may wrap.
-        token_cap = 28 if column.literal else 14
+        header = display_units(column.header)
+        token = longest = 0
         for row in sample:
             for line in _cell_text(row[index]):
-                low = max(low, min(_longest_token(line), token_cap))
-                high = max(high, display_units(line))
-        minimum.append(low * TWIPS_PER_UNIT + CELL_MARGIN)
-        maximum.append(max(low, min(high, 120)) * TWIPS_PER_UNIT + CELL_MARGIN)
-    return minimum, maximum
+                token = max(token, _longest_token(line))
+                longest = max(longest, display_units(line))
+        # Header words are bold, about a fifth wider than body text.
+        hard = max(column.min_chars, math.ceil(1.2 * min(_longest_token(column.header), 12)), min(header, 10),
+                   min(token, 8))
+        if column.literal:
+            wants = [hard, max(hard, min(token, 20)), max(hard, min(token, 32), min(longest, 32))]
+        else:
+            wants = [hard, max(hard, min(longest, 16)), max(hard, min(max(longest, header), 120))]
+        for level, units in enumerate(wants):
+            levels[level].append(units * TWIPS_PER_UNIT + CELL_MARGIN)
+    levels[1] = [max(a, b) for a, b in zip(levels[0], levels[1])]
+    levels[2] = [max(a, b) for a, b in zip(levels[1], levels[2])]
+    return levels
 
 
 def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: int) -> list[int]:
-    """Column widths in twips: each at least its longest word, together exactly ``available``.
+    """Column widths in twips that fill exactly ``available``.
 
-    Every column first gets its minimum (longest word or header word). When the natural widths
-    (longest lines) do not fit, the remaining width goes to the columns that want more, in
-    proportion to the square root of how much more they want times their weight: prose columns
-    then get room without identifier columns being squeezed. Large tables are sampled.
+    Every column first gets its level-0 width (see :func:`_levels`); the rest is handed out
+    level by level, so identifiers and short prose are readable before any column grows to its
+    longest line. Within the last level, columns grow in proportion to the square root of how
+    much more they want, times their weight. Large tables are sampled.
     """
-    minimum, maximum = _bounds(columns, rows)
-    total_min, total_max = sum(minimum), sum(maximum)
-    if total_min >= available:
-        widths = [m * available / total_min for m in minimum]
-    elif total_max <= available:
-        widths = [m * available / total_max for m in maximum]
-    else:
-        wants = [math.sqrt(hi - lo) * col.weight for lo, hi, col in zip(minimum, maximum, columns)]
-        spare = available - total_min
-        widths = [float(lo) for lo in minimum]
-        # Hand out the spare width, never giving a column more than its natural width.
-        while spare > 1 and any(wants):
-            total_want = sum(wants)
-            given = 0.0
-            for i, want in enumerate(wants):
-                if not want:
-                    continue
-                share = min(spare * want / total_want, maximum[i] - widths[i])
-                widths[i] += share
-                given += share
-                if widths[i] >= maximum[i] - 1:
-                    wants[i] = 0
-            spare -= given
-            if given < 1:
-                break
+    levels = _levels(columns, rows)
+    widths = [float(w) for w in levels[0]]
+    if sum(widths) >= available:
+        return _fit([w * available / sum(widths) for w in widths], available)
+    for level, target in enumerate(levels[1:], 1):
+        spare = available - sum(widths)
+        demand = [t - w for t, w in zip(target, widths)]
+        if sum(demand) <= spare:
+            widths = [float(t) for t in target]
+            continue
+        if level == 1:
+            widths = [w + d * spare / sum(demand) for w, d in zip(widths, demand)]
+        else:
+            widths = _share(widths, target, columns, spare)
+        return _fit(widths, available)
+    return _fit([w * available / sum(widths) for w in widths], available)
+
+
+def _share(widths: list[float], target: list[int], columns: list[L.Column], spare: float) -> list[float]:
+    """Hand out ``spare`` by sqrt(want) x weight, never past a column's target."""
+    widths = list(widths)
+    wants = [math.sqrt(max(0.0, t - w)) * c.weight for t, w, c in zip(target, widths, columns)]
+    while spare > 1 and any(wants):
+        total = sum(wants)
+        given = 0.0
+        for i, want in enumerate(wants):
+            if not want:
+                continue
+            share = min(spare * want / total, target[i] - widths[i])
+            widths[i] += share
+            given += share
+            if widths[i] >= target[i] - 1:
+                wants[i] = 0
+        spare -= given
+        if given < 1:
+            break
+    return widths
+
+
+def _fit(widths: list[float], available: int) -> list[int]:
     result = [max(1, math.floor(w)) for w in widths]
     result[-1] -= max(0, sum(result) - available)
     return result
 
 
-def minimum_width(columns: list[L.Column], rows: list[list[L.Cell]]) -> int:
-    """The narrowest the table can be without breaking words (to choose the orientation)."""
-    return sum(_bounds(columns, rows)[0])
+def needs_landscape(columns: list[L.Column], rows: list[list[L.Cell]], portrait_width: int) -> bool:
+    """A table goes on a landscape page when its words do not fit the portrait width, when it
+    has many columns, or when it holds so much text that portrait rows would be very tall."""
+    hard, readable, natural = _levels(columns, rows)
+    return len(columns) >= 8 or sum(readable) > portrait_width or sum(natural) > LANDSCAPE_TEXT_FACTOR * portrait_width
 
 
 def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
@@ -140,7 +170,8 @@ def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, 
     styles = BlockStyles(ctx.styles["table_text"], in_table=True)
     list_style = ctx.styles["table_list"]
     for values in table.rows:
-        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        keep = "<w:cantSplit/>" if not _very_tall(values, widths) else ""
+        parts.append(f"<w:tr><w:trPr>{keep}</w:trPr>")
         for value, column, opening in zip(values, table.columns, cell_open):
             parts.append(opening)
             parts.append(_cell_content(ctx, value, column, styles, list_style))
@@ -148,6 +179,19 @@ def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, 
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
+
+
+def _very_tall(values: list[L.Cell], widths: list[int]) -> bool:
+    """Rows stay on one page, except a row so tall (about half a page or more) that keeping it
+    whole would leave a page mostly empty."""
+    if sum(len(v) if isinstance(v, str) else sum(map(len, v)) for v in values) < MAX_ROW_LINES * 8:
+        return False
+    for value, width in zip(values, widths):
+        capacity = max(1, (width - CELL_MARGIN) // TWIPS_PER_UNIT)
+        lines = sum(-(-max(1, display_units(line)) // capacity) for line in _cell_text(value))
+        if lines > MAX_ROW_LINES:
+            return True
+    return False
 
 
 def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockStyles, list_style: str) -> str:
