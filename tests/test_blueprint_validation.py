@@ -131,11 +131,22 @@ summary:
 """
     path = write(tmp_path, text)
     warnings = [p for p in check_blueprint(load_blueprint(path)) if p.severity == "warning"]
-    messages = "\n".join(p.message for p in warnings)
-    assert "goal G1 is not covered by any test case" in messages
-    assert "metric MON-X has no threshold" in messages
-    assert "risk R-X has no mitigation" in messages
-    assert "text is only in Chinese" in messages
+    lines = text.splitlines()
+
+    def line_of(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+    expected = {
+        "goal G1 is not covered by any test case": (line_of("- id: G1"), "overview.goals[0]"),
+        "metric MON-X has no threshold": (line_of("- id: MON-X"), "operations.metrics[0]"),
+        "risk R-X has no mitigation": (line_of("- id: R-X"), "summary.risks[0]"),
+        "text is only in Chinese": (line_of("risk: 只有中文"), "summary.risks[0].risk"),
+    }
+    for message, (line, key_path) in expected.items():
+        found = [p for p in warnings if message in p.message]
+        assert found, message
+        assert found[0].location.file.endswith("bp.yaml")
+        assert (found[0].location.line, found[0].location.path) == (line, key_path), (message, found[0].location)
     code, _, _ = run_cli("validate", path)
     assert code == 0
     code, _, err = run_cli("validate", "--strict", path)

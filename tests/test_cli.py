@@ -92,3 +92,22 @@ def test_every_command_has_help() -> None:
     for command in commands:
         code, out, _ = run_cli(command, "--help")
         assert code == 0 and "Usage:" in out
+
+
+def test_a_custom_goal_without_tests_is_flagged_in_every_format(tmp_path: Path) -> None:
+    code, out, err = run_cli("render", "email-marketing", "--lang", "en", "--add-goal", "Halve duplicate contacts",
+                             "--out", tmp_path, "--date", FIXED_DATE)
+    assert code == 0, err
+    assert "goal CG1 is not covered by any test case" in err
+    md = (tmp_path / "email-marketing-simple-en.md").read_text(encoding="utf-8")
+    assert "| CG1 | Halve duplicate contacts |" in md and "**Not covered**" in md
+    assert "no test case covers these goals yet: CG1" in md
+    document = docx.Document(io.BytesIO((tmp_path / "email-marketing-simple-en.docx").read_bytes()))
+    trace = next(t for t in document.tables if t.rows[0].cells[0].text == "ID" and t.rows[0].cells[-1].text == "Coverage")
+    assert [r.cells[0].text for r in trace.rows[1:]] == ["G1", "G2", "G3", "G4", "CG1"]
+    assert trace.rows[-1].cells[-1].text == "Not covered"
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "email-marketing-simple-en.xlsx")
+    rows = list(wb["Traceability"].iter_rows(min_row=2, values_only=True))
+    assert rows[-1][0] == "CG1" and rows[-1][-1] == "Not covered"
