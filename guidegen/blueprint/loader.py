@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +32,13 @@ FRAGMENT_DIR = "fragments"
 
 
 def builtin_dir() -> Path:
-    """Folder of the built-in blueprints (inside the installed package, or the source tree)."""
-    try:
-        found = Path(str(resources.files("guidegen.builtin")))
-        if (found / FRAGMENT_DIR).is_dir():
-            return found
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "blueprints"
+    """Folder of the built-in blueprints: guidegen/builtin in an installed package (see
+    pyproject.toml), else the source tree's blueprints/ (a checkout or an editable install)."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "builtin"
+    if (installed / FRAGMENT_DIR).is_dir():
+        return installed
+    return package.parent / "blueprints"
 
 
 def search_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
