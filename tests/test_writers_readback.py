@@ -16,25 +16,15 @@ def _strip_number(text: str) -> str:
     return re.sub(r"^\d+(\.\d+)*\s+", "", text)
 
 
+@pytest.mark.parametrize("fmt, read", [("docx", docx_tables), ("md", md_tables)])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("blueprint", BLUEPRINTS)
-def test_docx_holds_every_mapping_row_in_order(blueprint: str, lang: str) -> None:
+def test_document_holds_every_mapping_row_in_order(blueprint: str, lang: str, fmt: str, read) -> None:
     guide = guide_for(blueprint, lang)
-    tables = docx_tables(rendered(blueprint, "docx", lang))
+    tables = read(rendered(blueprint, fmt, lang))
+    suffix = "字段映射" if lang == "zh" else " field mapping"
     for entity in guide.data.entities:
-        matches = [t for t in tables if t.caption.endswith(entity.name + ("字段映射" if lang == "zh" else " field mapping"))]
-        assert matches, f"no table captioned for {entity.name}"
-        rows = matches[0].rows
-        assert [(r[0], r[1]) for r in rows] == [(f.source, f.target) for f in entity.fields]
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("blueprint", BLUEPRINTS)
-def test_markdown_holds_every_mapping_row_in_order(blueprint: str, lang: str) -> None:
-    guide = guide_for(blueprint, lang)
-    tables = md_tables(rendered(blueprint, "md", lang))
-    for entity in guide.data.entities:
-        matches = [t for t in tables if t.caption.endswith(entity.name + ("字段映射" if lang == "zh" else " field mapping"))]
+        matches = [t for t in tables if t.caption.endswith(entity.name + suffix)]
         assert matches, f"no table captioned for {entity.name}"
         assert [(r[0], r[1]) for r in matches[0].rows] == [(f.source, f.target) for f in entity.fields]
 

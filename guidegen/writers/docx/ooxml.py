@@ -65,15 +65,7 @@ def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     r = etree.Element(_R)
     if rpr is not None:
         r.append(rpr)
-    text = xml_text(text)
-    if "\n" not in text and "\t" not in text:  # the common case, kept short
-        if text:
-            t = etree.SubElement(r, _T)
-            t.text = text
-            if text[0] == " " or text[-1] == " ":
-                t.set(_SPACE, "preserve")
-        return r
-    for i, part in enumerate(text.split("\n")):
+    for i, part in enumerate(xml_text(text).split("\n")):
         if i:
             etree.SubElement(r, clark("w:br"))
         for j, chunk in enumerate(part.split("\t")):
