@@ -137,3 +137,32 @@ def test_any_guide_renders_in_every_format_and_reads_back(rows) -> None:
     wb = xlsx_workbook(get_writer("xlsx")(guide, WriterOptions()))
     sheet = next(r[0] for r in xlsx_index(wb) if r[1] == "mapping")
     assert [(r[3], r[7]) for r in wb[sheet].iter_rows(min_row=2, values_only=True)] == expected
+
+
+CELL_VALUES = st.sampled_from([None, "", "x", "=1+1", "字符串", "String", "是", "maybe", 42, 3.5, "email", "n/a",
+                               "Enum", "已映射", "???", "G1"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(1, 30), st.integers(1, 20), CELL_VALUES), min_size=1, max_size=6))
+def test_edited_workbooks_import_or_fail_with_exit_2_never_a_traceback(tmp_path_factory, edits) -> None:
+    import shutil
+
+    import openpyxl
+
+    folder = tmp_path_factory.mktemp("imp")
+    blueprint = folder / "email-marketing.yaml"
+    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--out", folder, "--date", "2026-11-25")
+    assert code == 0, err
+    wb = openpyxl.load_workbook(out.split()[0])
+    for sheet, row, column, value in edits:
+        ws = wb.worksheets[sheet % len(wb.worksheets)]
+        ws.cell(row, column).value = value
+    edited = folder / "edited.xlsx"
+    wb.save(edited)
+    code, out, err = run_cli("import-mapping", edited, blueprint)
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err
+    if code == 2:
+        assert "edited.xlsx" in err

@@ -194,22 +194,29 @@ def merge(base: Any, over: Any) -> Any:
         out = LocList(loc=getattr(over, "loc", None), path=getattr(over, "path", ()))
         index: dict[Any, int] = {}
         for pos, item in enumerate(base):
-            if "id" in item:
-                index[item["id"]] = len(out)
+            if _item_id(item) is not None:
+                index[_item_id(item)] = len(out)
             out.append(item)
             out.locs.append(_item_loc(base, pos))
         for pos, item in enumerate(over):
-            if "id" in item and item["id"] in index:
-                at = index[item["id"]]
+            key = _item_id(item)
+            if key is not None and key in index:
+                at = index[key]
                 out[at] = merge(out[at], item)
                 out.locs[at] = _item_loc(over, pos)
             else:
-                if "id" in item:
-                    index[item["id"]] = len(out)
+                if key is not None:
+                    index[key] = len(out)
                 out.append(item)
                 out.locs.append(_item_loc(over, pos))
         return out
     return over
+
+
+def _item_id(item: dict[str, Any]) -> Any:
+    """An item's id when it is usable as one (the schema reports any other value)."""
+    key = item.get("id")
+    return key if isinstance(key, (str, int, float, bool)) else None
 
 
 def _loc_of(container: Any, key: Any) -> Location | None:

@@ -18,7 +18,6 @@ from markdown_it.token import Token
 from ..common import URL_RE, _looks_like_markdown, parse_inline, parse_markdown, starts_with_list
 from .styles import Numbering, StyleMap
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _FORBIDDEN = {c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32)) + [0xFFFE, 0xFFFF]}
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", **_FORBIDDEN})
@@ -103,7 +102,8 @@ class InlineWriter:
             self.parts.append(run_xml(content[last:], self.rpr()))
 
     def open_link(self, url: str) -> None:
-        self.parts.append(f'<w:hyperlink r:id="{self.ctx.link_id(url)}" w:history="1">')
+        # The r: prefix is declared here too: a corporate template's root might not declare it.
+        self.parts.append(f'<w:hyperlink xmlns:r="{R_NS}" r:id="{self.ctx.link_id(url)}" w:history="1">')
         self.link = url
 
     def close_link(self) -> None:

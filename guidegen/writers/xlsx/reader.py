@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ...errors import Location, UserError
-from . import INDEX_SHEET
+from . import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
 
 
 @dataclass
@@ -76,6 +76,11 @@ def read_workbook(path: Path) -> WorkbookContent:
             title, kind, entity, keys = (entry + ["", "", "", ""])[:4]
             if kind not in ("mapping", "enums"):
                 continue
+            expected = [k for k, _ in (MAPPING_COLUMNS if kind == "mapping" else ENUM_COLUMNS)]
+            if keys.split(",") != expected:
+                raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!D{number}"), "the workbook index is damaged",
+                                       expected=",".join(expected), given=keys,
+                                       hint="import a workbook exported by 'guidegen render --format xlsx'")
             if title not in wb.sheetnames:
                 raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!A{number}"), f"sheet '{title}' is missing",
                                        hint="do not rename or delete the workbook's sheets")
