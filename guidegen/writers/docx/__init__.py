@@ -36,7 +36,7 @@ from .ooxml import (
 )
 from .package import ask_word_to_update_fields, ensure_sect_pr, open_document, save, set_properties
 from .styles import Theme, ensure_numbering, ensure_styles, theme_for
-from .tables import build_table, needs_landscape
+from .tables import build_table, needs_landscape, table_levels
 
 # Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence
 # that restarts at every Heading 1 (\s 1). The cached results are what readers show until
@@ -53,10 +53,18 @@ class _Writer:
     doc: L.Document
     sect_pr: etree._Element
     parts: list[str] = field(default_factory=list)
+    widths_cache: dict[int, list[list[int]]] = field(default_factory=dict)
 
     @property
     def styles(self):  # noqa: ANN201 - StyleMap
         return self.ctx.styles
+
+    def levels(self, table: L.Table) -> list[list[int]]:
+        """Width levels of a table, measured once (orientation and widths both use them)."""
+        key = id(table)
+        if key not in self.widths_cache:
+            self.widths_cache[key] = table_levels(table)
+        return self.widths_cache[key]
 
     def add(self, element: etree._Element | str) -> None:
         """Append body content (an element or WordprocessingML text) before the final sectPr."""
@@ -144,7 +152,7 @@ class _Writer:
 
     def _landscape_flags(self, portrait_width: int) -> list[bool]:
         """Wide tables go landscape, together with the headings and prose just before them."""
-        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b.columns, b.rows, portrait_width)
+        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b, self.levels(b), portrait_width)
                  for b in self.doc.blocks]
         for i in range(len(flags) - 1, -1, -1):
             j = i - 1
@@ -207,7 +215,7 @@ class _Writer:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
         self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                             self.theme.border_color))
+                             self.theme.border_color, self.levels(table)))
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"]))
 

@@ -17,8 +17,9 @@ from .inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_
 # Calibri and wider in the fonts that replace it elsewhere; each cell adds its margins.
 TWIPS_PER_UNIT = 92
 CELL_MARGIN = 170
-LANDSCAPE_TEXT_FACTOR = 3.0
-MAX_ROW_LINES = 14  # a taller row may break across pages  # natural width (longest lines) over three portrait widths
+LANDSCAPE_TEXT_FACTOR = 3.0  # natural width (longest lines) over three portrait widths
+MAX_ROW_LINES = 14  # a taller row may break across pages
+SAMPLE_ROWS = 120  # rows measured per table to size its columns
 
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -57,7 +58,7 @@ def _levels(columns: list[L.Column], rows: list[list[L.Cell]]) -> list[list[int]
     2. identifiers up to 32 characters unbroken, and prose its longest line (at most 120).
     """
     levels: list[list[int]] = [[], [], []]
-    sample = rows if len(rows) <= 400 else rows[:: max(1, len(rows) // 400)]
+    sample = rows if len(rows) <= SAMPLE_ROWS else rows[:: max(1, len(rows) // SAMPLE_ROWS)]
     for index, column in enumerate(columns):
         header = display_units(column.header)
         token = longest = 0
@@ -79,7 +80,8 @@ def _levels(columns: list[L.Column], rows: list[list[L.Cell]]) -> list[list[int]
     return levels
 
 
-def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: int) -> list[int]:
+def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: int,
+                  levels: list[list[int]] | None = None) -> list[int]:
     """Column widths in twips that fill exactly ``available``.
 
     Every column first gets its level-0 width (see :func:`_levels`); the rest is handed out
@@ -87,7 +89,7 @@ def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: 
     longest line. Within the last level, columns grow in proportion to the square root of how
     much more they want, times their weight. Large tables are sampled.
     """
-    levels = _levels(columns, rows)
+    levels = levels or _levels(columns, rows)
     widths = [float(w) for w in levels[0]]
     if sum(widths) >= available:
         return _fit([w * available / sum(widths) for w in widths], available)
@@ -132,11 +134,16 @@ def _fit(widths: list[float], available: int) -> list[int]:
     return result
 
 
-def needs_landscape(columns: list[L.Column], rows: list[list[L.Cell]], portrait_width: int) -> bool:
+def table_levels(table: L.Table) -> list[list[int]]:
+    """The width levels of a table (computed once, used to choose orientation and widths)."""
+    return _levels(table.columns, table.rows)
+
+
+def needs_landscape(table: L.Table, levels: list[list[int]], portrait_width: int) -> bool:
     """A table goes on a landscape page when its words do not fit the portrait width, when it
     has many columns, or when it holds so much text that portrait rows would be very tall."""
-    hard, readable, natural = _levels(columns, rows)
-    return len(columns) >= 8 or sum(readable) > portrait_width or sum(natural) > LANDSCAPE_TEXT_FACTOR * portrait_width
+    hard, readable, natural = levels
+    return len(table.columns) >= 8 or sum(readable) > portrait_width or sum(natural) > LANDSCAPE_TEXT_FACTOR * portrait_width
 
 
 def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
@@ -152,9 +159,10 @@ def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
     )
 
 
-def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str) -> str:
+def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str,
+                levels: list[list[int]] | None = None) -> str:
     """The w:tbl (as WordprocessingML text) for a layout table, at most ``available`` twips wide."""
-    widths = column_widths(table.columns, table.rows, available)
+    widths = column_widths(table.columns, table.rows, available, levels)
     cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
     heading = ctx.styles["table_heading"]
     header_cells = "".join(
