@@ -388,7 +388,3 @@ def code(lang: str, group: str, value: str, **names: Any) -> str:
 
 def codes(group: str) -> tuple[str, ...]:
     return tuple(_CODES[group])
-
-
-def all_labels() -> dict[str, tuple[str, str]]:
-    return dict(_LABELS)

@@ -207,9 +207,9 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
     """Placeholder values. The texts they come from are rendered with no placeholders of their
     own (ctx.variables is still empty), and any problem in them is reported like any other."""
     lang = ctx.lang
-    plain = ctx
     variables: dict[str, Any] = {
-        v.id: engagement.variables.get(v.id) or plain.text(v.value, ("variables",)) for v in blueprint.variables
+        v.id: engagement.variables.get(v.id) or ctx.text(v.value, ("variables", i, "value"))
+        for i, v in enumerate(blueprint.variables)
     }
     for key in engagement.variables:
         if key not in variables:
@@ -218,10 +218,10 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
             )
     defaults = blueprint.defaults
     variables.update(
-        software=engagement.software or plain.text(defaults.software, ("defaults", "software")),
-        crm=engagement.crm or plain.text(defaults.crm, ("defaults", "crm")),
-        client=engagement.client or plain.text(defaults.client, ("defaults", "client")) or i18n.t(lang, "the_client"),
-        software_kind=plain.text(blueprint.software_kind, ("software_kind",)),
+        software=engagement.software or ctx.text(defaults.software, ("defaults", "software")),
+        crm=engagement.crm or ctx.text(defaults.crm, ("defaults", "crm")),
+        client=engagement.client or ctx.text(defaults.client, ("defaults", "client")) or i18n.t(lang, "the_client"),
+        software_kind=ctx.text(blueprint.software_kind, ("software_kind",)),
         middleware=i18n.t(lang, "middleware"),
         complexity=ctx.complexity,
         scenario=ctx.scenario,

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import copy
-import io
 import re
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, guide_for, run_cli
+from conftest import ROOT, run_cli
 from guidegen.errors import UserError
 from guidegen.model import FieldMapping
 from guidegen.templating import clean_text

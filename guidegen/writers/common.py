@@ -36,7 +36,7 @@ def markdown_to_plain(text: str) -> str:
     """Flatten Markdown to readable plain text: list items as '• ' / 'n. ' lines."""
     if not text:
         return ""
-    if not _looks_like_markdown(text):
+    if not looks_like_markdown(text):
         return text
     if "\n" not in text and not starts_with_list(text):
         return inline_plain(parse_inline(text))
@@ -96,7 +96,7 @@ def starts_with_list(text: str) -> bool:
 _MARKDOWN_HINT = re.compile(r"[*_`\[\]<>\\#]|^\s*(?:[-+*]|\d+[.)])\s", re.MULTILINE)
 
 
-def _looks_like_markdown(text: str) -> bool:
+def looks_like_markdown(text: str) -> bool:
     return _MARKDOWN_HINT.search(text) is not None or "&" in text
 
 

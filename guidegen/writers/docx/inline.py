@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from markdown_it.token import Token
 
-from ..common import URL_RE, _looks_like_markdown, parse_inline, parse_markdown, starts_with_list
+from ..common import URL_RE, looks_like_markdown, parse_inline, parse_markdown, starts_with_list
 from .styles import Numbering, StyleMap
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -175,7 +175,7 @@ def markdown_xml(ctx: Context, text: str, styles: BlockStyles, lead: str | None 
         # One paragraph: plain text, or inline Markdown (parsed without the block pass).
         writer = InlineWriter(ctx)
         writer.lead(lead)
-        if _looks_like_markdown(text):
+        if looks_like_markdown(text):
             writer.tokens(parse_inline(text))
         else:
             writer.text(text)
