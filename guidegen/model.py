@@ -209,6 +209,7 @@ class TeamMember(Node):
     name: str = Field(description="Role name.")
     responsibilities: str = Field(description="Responsibilities.")
     accountable: bool = Field(False, description="Accountable for every phase.")
+    consulted: list[str] = Field(default_factory=list, description="Stage ids in which the role is consulted.")
     person: Person | None = Field(None, description="Who fills the role, when known.")
 
 
@@ -228,6 +229,7 @@ class Phase(Node):
     end_week: int = Field(description="Last week.")
     start_date: dt.date | None = Field(None, description="First day (a Monday), when the start date is known.")
     end_date: dt.date | None = Field(None, description="Last working day (a Friday).")
+    stages: list[str] = Field(default_factory=list, description="Work stages the phase covers.")
     tasks: list[Task] = Field(default_factory=list, description="Tasks.")
     deliverables: list[str] = Field(default_factory=list, description="Deliverables.")
     owners: list[str] = Field(default_factory=list, description="Role ids owning tasks in the phase, in order.")

@@ -297,6 +297,7 @@ def _team(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> lis
                 name=ctx.text(role.name, ("roles", index, "name")) or member.id,
                 responsibilities=ctx.text(member.responsibilities, path + ("responsibilities",)) or "",
                 accountable=member.accountable,
+                consulted=list(member.consulted),
                 person=_person(engagement, member.id),
             )
         )
@@ -401,6 +402,7 @@ def _implementation(
                 end_week=end,
                 start_date=monday + dt.timedelta(weeks=start - 1) if monday else None,
                 end_date=monday + dt.timedelta(weeks=end - 1, days=4) if monday else None,
+                stages=list(phase.stages),
             )
         )
     tasks: list[list[model.Task]] = [[] for _ in phases]
@@ -449,7 +451,8 @@ def _implementation(
 
 
 def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model.RaciRow]:
-    """R = owns tasks in the phase, A = the accountable role, I = every other team role."""
+    """R = owns tasks in the phase, A = the accountable role, C = consulted in one of the
+    phase's stages (the blueprint says where), I = every other team role."""
     rows = []
     for member in team:
         cells: list[model.RaciCode] = []
@@ -457,8 +460,10 @@ def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model
             responsible = member.id in phase.owners
             if member.id == phase.accountable:
                 cells.append("A/R" if responsible else "A")
+            elif responsible:
+                cells.append("R")
             else:
-                cells.append("R" if responsible else "I")
+                cells.append("C" if set(member.consulted) & set(phase.stages) else "I")
         rows.append(model.RaciRow(role=member.id, cells=cells))
     return rows
 

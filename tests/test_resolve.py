@@ -142,3 +142,16 @@ def test_minimal_blueprint_renders_at_every_level() -> None:
         for scenario in ("new", "upgrade"):
             guide = resolve_guide(loaded, Engagement(complexity=level, scenario=scenario, date="2026-11-25")).guide
             assert guide.implementation.phases
+
+
+def test_raci_marks_consulted_roles_where_the_blueprint_says() -> None:
+    guide = resolve().guide
+    by_role = {r.role: r.cells for r in guide.implementation.raci}
+    phases = guide.implementation.phases
+    infosec = next(m for m in guide.implementation.team if m.id == "infosec")
+    for phase, cell in zip(phases, by_role["infosec"]):
+        if cell == "C":
+            assert set(infosec.consulted) & set(phase.stages)
+        if cell == "I":
+            assert not set(infosec.consulted) & set(phase.stages)
+    assert any("C" in cells for cells in by_role.values())

@@ -107,6 +107,7 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
     im = bp.implementation
     for i, member in enumerate(im.team):
         _check_refs(r, ("implementation", "team", i, "id"), [member.id], roles, "role")
+        _check_refs(r, ("implementation", "team", i, "consulted"), member.consulted, stages, "stage")
     if sum(1 for m in im.team if m.accountable) > 1:
         r.error(("implementation", "team"), "more than one team role is accountable",
                 expected="at most one role with accountable: true")

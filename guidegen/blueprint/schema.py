@@ -187,6 +187,10 @@ class TeamMember(Conditional):
     id: Id = Field(description="Role id from the role catalogue.")
     responsibilities: Text = Field(description="What this role does in this integration.")
     accountable: bool = Field(False, description="True for the one role accountable (A in the RACI matrix) for every phase.")
+    consulted: IdRefs = Field(
+        default_factory=list,
+        description="Work stages in which the role is consulted (C in the RACI matrix) where it owns no task.",
+    )
 
 
 class PlanPhase(Conditional):
