@@ -28,7 +28,7 @@ from .blueprint.schema import FIELD_TYPES
 from .engagement import Engagement
 from .errors import Location, Problem, UserError, fail
 from .model import FieldMapping, Guide
-from .output import _atomic_write
+from .output import atomic_write
 from .resolve import resolve_guide
 from .writers.common import markdown_to_plain
 from .writers.xlsx.reader import SheetRows, WorkbookContent, read_workbook
@@ -102,7 +102,7 @@ def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False) 
     new_text = out.getvalue()
     backup = blueprint_path.with_name(blueprint_path.name + ".bak")
     shutil.copy2(blueprint_path, backup)
-    _atomic_write(blueprint_path, new_text.encode("utf-8"))
+    atomic_write(blueprint_path, new_text.encode("utf-8"))
     try:
         load_blueprint(blueprint_path)
     except UserError:

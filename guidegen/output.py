@@ -64,7 +64,7 @@ def _umask() -> int:
     return mask
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file next to ``path``, then rename it into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
@@ -123,7 +123,7 @@ def write_outputs(folder: Path, outputs: list[Output], force: bool = False) -> l
     for out in outputs:
         path = folder / out.name
         try:
-            _atomic_write(path, out.data)
+            atomic_write(path, out.data)
         except OSError as exc:
             raise UserError.single(Location(str(path)), f"cannot write file: {exc.strerror or exc}") from None
         written.append(path)
@@ -136,7 +136,7 @@ def record(folder: Path, entries: dict[str, str]) -> None:
     manifest = _read_manifest(folder)
     manifest.update(entries)
     data = json.dumps({"generator": "guidegen", "files": dict(sorted(manifest.items()))}, indent=2) + "\n"
-    _atomic_write(folder / MANIFEST, data.encode("utf-8"))
+    atomic_write(folder / MANIFEST, data.encode("utf-8"))
 
 
 def write_new_file(path: Path, text: str, force: bool = False) -> None:
@@ -145,6 +145,6 @@ def write_new_file(path: Path, text: str, force: bool = False) -> None:
         raise UserError.single(Location(str(path)), "file exists; refusing to overwrite it", hint="use --force, or choose another path")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
         raise UserError.single(Location(str(path)), f"cannot write file: {exc.strerror or exc}") from None

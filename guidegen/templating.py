@@ -19,7 +19,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 # Characters that start inline Markdown; '_' only where it can open or close emphasis
 # (intraword underscores, as in field names, never do).
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (every C0 control but tab, LF and CR; U+FFFE; U+FFFF): the one list
+# the resolver, validation and every writer use.
+XML_FORBIDDEN = tuple(range(0x00, 0x09)) + (0x0B, 0x0C) + tuple(range(0x0E, 0x20)) + (0xFFFE, 0xFFFF)
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in XML_FORBIDDEN) + "]")
 
 
 def clean_text(text: str) -> str:

@@ -123,3 +123,12 @@ def xlsx_workbook(data: bytes) -> "openpyxl.Workbook":
 def xlsx_index(wb) -> list[list[str]]:
     ws = wb["_guidegen"]
     return [[c for c in row] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def plain(value):
+    """LocDict/LocList trees as ordinary dicts and lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
+from readback import plain
 from guidegen.blueprint.checks import check_blueprint
 from guidegen.blueprint.loader import load_blueprint, merge
 from guidegen.yamlsource import load_yaml_text
@@ -41,15 +42,8 @@ def test_every_yaml_example_in_the_guide_is_a_valid_blueprint_part(tmp_path: Pat
         import yaml
 
         candidate = tmp_path / f"example-{number}.yaml"
-        candidate.write_text(yaml.safe_dump(_plain(merged), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        candidate.write_text(yaml.safe_dump(plain(merged), allow_unicode=True, sort_keys=False), encoding="utf-8")
         loaded = load_blueprint(candidate)
         errors = [p.format() for p in check_blueprint(loaded) if p.severity == "error"]
         assert not errors, (number, errors)
 
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

@@ -14,8 +14,8 @@ from guidegen.errors import UserError
 from guidegen.model import FieldMapping
 from guidegen.templating import clean_text
 from guidegen.writers import WriterOptions, get_writer
-from guidegen.yamlsource import LocDict, LocList, load_yaml_text
-from readback import docx_tables, md_tables, xlsx_index, xlsx_workbook
+from guidegen.yamlsource import load_yaml_text
+from readback import docx_tables, md_tables, plain, xlsx_index, xlsx_workbook
 
 MINIMAL = yaml.safe_load((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8"))
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
@@ -38,13 +38,6 @@ def _minimal_guide():
     return resolve_guide(loaded, Engagement(lang="en", date="2026-11-25")).guide
 
 
-def _plain(value):
-    if isinstance(value, LocDict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, LocList):
-        return [_plain(v) for v in value]
-    return value
-
 
 @settings(max_examples=150, deadline=None)
 @given(DATA.filter(lambda d: d is not None))
@@ -55,7 +48,7 @@ def test_loader_reads_back_whatever_a_yaml_writer_wrote(data) -> None:
     except UserError as exc:  # e.g. a mapping with keys that only differ after YAML's typing
         assert exc.problems
         return
-    assert _plain(loaded) == data
+    assert plain(loaded) == data
 
 
 @settings(max_examples=150, deadline=None)

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from markdown_it.token import Token
 
+from ...templating import XML_FORBIDDEN
 from ..common import URL_RE, looks_like_markdown, parse_inline, parse_markdown, starts_with_list
 from .styles import Numbering, StyleMap
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_FORBIDDEN = {c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32)) + [0xFFFE, 0xFFFF]}
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", **_FORBIDDEN})
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", **dict.fromkeys(XML_FORBIDDEN)})
 
 
 def esc(text: str) -> str:

@@ -9,13 +9,13 @@ python-docx's cell proxies (see PITFALLS.md).
 from __future__ import annotations
 
 import copy
-import re
 from typing import Iterable
 
 from docx.oxml.ns import qn
 from lxml import etree
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from ...templating import clean_text
+
 _CLARK: dict[str, str] = {}
 
 
@@ -57,7 +57,7 @@ _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 def xml_text(text: str) -> str:
     """Text XML 1.0 can hold (control characters removed, as pandoc does)."""
-    return _XML_FORBIDDEN.sub("", text) if not text.isprintable() else text
+    return clean_text(text) if not text.isprintable() else text
 
 
 def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
