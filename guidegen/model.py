@@ -25,6 +25,7 @@ from .blueprint.schema import (
     TestCategory,
 )
 from .blueprint.text import Complexity, Lang, Scenario
+from .content.rules import Checks, TransformStep
 
 
 class Node(BaseModel):
@@ -330,6 +331,8 @@ class FieldMapping(Node):
     status: MappingStatus = Field(description="Review status.")
     source_object: str = Field(description="Source object.")
     target_object: str = Field(description="Target object.")
+    checks: Checks = Field(default_factory=Checks, description="Structured checks (required merged in).")
+    transform: list[TransformStep] = Field(default_factory=list, description="Structured transform steps, in order.")
 
 
 class Entity(Node):

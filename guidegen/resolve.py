@@ -21,6 +21,7 @@ from . import i18n, model
 from .blueprint import schema as bp
 from .blueprint.loader import LoadedBlueprint
 from .blueprint.text import Conditional, LocalizedText
+from .content.rules import Checks, describe_checks, describe_transform
 from .engagement import Engagement, GoalSpec
 from .errors import Location, Problem, UserError
 from .templating import TemplateProblem, clean_text, render_text
@@ -476,6 +477,7 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
     for entity, path in ctx.selected(spec.entities, ("data", "entities")):
         rows = []
         for f, fpath in ctx.selected(entity.fields, path + ("fields",)):
+            checks = effective_checks(f)
             rows.append(
                 model.FieldMapping(
                     key=f.key,
@@ -486,8 +488,8 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
                     source_type=f.source_type or f.type,
                     required=f.required,
                     direction=f.direction or entity.direction,
-                    rule=ctx.text(f.rule, fpath + ("rule",)),
-                    validation=ctx.text(f.validation, fpath + ("validation",)),
+                    rule=ctx.text(f.rule, fpath + ("rule",)) or (describe_transform(f.transform, ctx.lang) or None),
+                    validation=ctx.text(f.validation, fpath + ("validation",)) or (describe_checks(f.checks, ctx.lang) if f.checks else None) or None,
                     default=f.default,
                     example=f.example,
                     note=ctx.text(f.note, fpath + ("note",)),
@@ -495,6 +497,8 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
                     status=f.status,
                     source_object=f.source_object or entity.source_object,
                     target_object=f.target_object or entity.target_object,
+                    checks=checks,
+                    transform=list(f.transform),
                 )
             )
         entities.append(
@@ -511,3 +515,11 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
             )
         )
     return data.model_copy(update={"entities": entities})
+
+
+def effective_checks(f: bp.FieldMapping) -> Checks:
+    """The field's checks with the mapping's 'required' filled in where the checks do not say."""
+    checks = f.checks or Checks()
+    if checks.required is None and f.required is not None:
+        checks = checks.model_copy(update={"required": f.required})
+    return checks

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
+from ..content.rules import Checks, Transform
 from .text import Complexity, Conditional, Id, Strict, Text, _listify
 
 System = Literal["crm", "software", "middleware", "crm_ui"]
@@ -332,6 +333,13 @@ class FieldMapping(Conditional):
     status: MappingStatus = Field("mapped", description="Review status: mapped, to_review, approved, not_required, deprecated.")
     source_object: str | None = Field(None, description="Source object when it differs from the entity's.")
     target_object: str | None = Field(None, description="Target object when it differs from the entity's.")
+    checks: Checks | None = Field(
+        None, description="Structured checks of the value the target receives (run by 'guidegen check-data'; prose generated when 'validation' is empty)."
+    )
+    transform: Transform = Field(
+        default_factory=list,
+        description="Structured transform steps, in order, e.g. [trim, lower] (run by 'guidegen check-data'; prose generated when 'rule' is empty).",
+    )
 
     @property
     def key(self) -> str:

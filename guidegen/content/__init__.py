@@ -1,0 +1,1 @@
+"""Content declarations: each kind of content written once (models that only need stdlib and pydantic)."""
