@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from ..content.rules import Checks, Transform
-from .text import Complexity, Conditional, Id, Strict, Text, _listify
+from guidegen.content.rules import Checks, Transform
+from guidegen.core.text import Complexity, Conditional, Id, Strict, Text, _listify
 
 System = Literal["crm", "software", "middleware", "crm_ui"]
 Direction = Literal["crm_to_software", "software_to_crm", "bidirectional"]

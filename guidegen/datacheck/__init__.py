@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .. import model
-from ..errors import Location, UserError
-from .engine import EntityChecker, EntityReport, checked_fields
-from .readers import XLSX_SUFFIXES, open_source
+from guidegen.guide import model
+from guidegen.core.errors import Location, UserError
+from guidegen.datacheck.engine import EntityChecker, EntityReport, checked_fields
+from guidegen.datacheck.readers import XLSX_SUFFIXES, open_source
 
 
 def find_entity(guide: model.Guide, name: str) -> model.Entity:

@@ -14,8 +14,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .. import model
-from .values import FORMAT_CHECKS, TYPE_CHECKS, compile_checks, countries, currencies, timezones
+from guidegen.guide import model
+from guidegen.datacheck.values import FORMAT_CHECKS, TYPE_CHECKS, compile_checks, countries, currencies, timezones
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import model
-from .readers import Row, Source
-from .values import FORMAT_CODES, StepFailed, compile_checks, compile_transform, nearest, to_text
+from guidegen.guide import model
+from guidegen.datacheck.readers import Row, Source
+from guidegen.datacheck.values import FORMAT_CODES, StepFailed, compile_checks, compile_transform, nearest, to_text
 
 TOP_VALUES_KEPT = 1000
 TOP_VALUES_SHOWN = 5

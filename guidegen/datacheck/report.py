@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from .engine import EntityReport, FieldReport, RuleStats
+from guidegen.datacheck.engine import EntityReport, FieldReport, RuleStats
 
 FAILING_ROWS_SHOWN = 50
 

@@ -12,10 +12,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from ..templating import clean_text
-from ..writers.xlsx import MAX_CELL_TEXT, needs_text_protection, sheet_title
-from .engine import EntityReport
-from .report import verdict
+from guidegen.resolve.templating import clean_text
+from guidegen.writers.xlsx import MAX_CELL_TEXT, needs_text_protection, sheet_title
+from guidegen.datacheck.engine import EntityReport
+from guidegen.datacheck.report import verdict
 
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")

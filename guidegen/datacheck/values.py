@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from ..content.rules import Checks, TransformStep
+from guidegen.content.rules import Checks, TransformStep
 
 Check = Callable[[str], bool]
 Step = Callable[[str], str]
