@@ -204,7 +204,7 @@ class EntityChecker:
 
     def _plan(self, f: model.FieldMapping) -> _FieldPlan:
         steps = compile_transform(f.transform, self._pairs)
-        checks = compile_checks(f.checks, self._targets)
+        checks = compile_checks(f.checks, self._targets, f.transform)
         code_sets = {f"transform.{s.name}": s.map.code_set for s in f.transform if s.map is not None}
         if f.checks.code_set:
             code_sets["code_set"] = f.checks.code_set

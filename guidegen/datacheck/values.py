@@ -30,6 +30,7 @@ _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE)
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
+_SPACE = re.compile(r"\s")
 _BCP47 = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 BOOLEAN_TEXTS = {"true": "true", "false": "false", "1": "true", "0": "false"}
 
@@ -104,6 +105,12 @@ TYPE_CHECKS: dict[str, Check] = {
 }
 
 
+# The library checks are the costly ones (tens of microseconds); extracts repeat values a lot
+# (the same country, language, office phone), so each keeps a small bounded cache.
+_CACHE = 4096
+
+
+@lru_cache(maxsize=_CACHE)
 def is_email(text: str) -> bool:
     from email_validator import EmailNotValidError, validate_email
 
@@ -114,6 +121,7 @@ def is_email(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=_CACHE)
 def is_phone_e164(text: str) -> bool:
     import phonenumbers
 
@@ -126,7 +134,7 @@ def is_phone_e164(text: str) -> bool:
 
 
 def is_url(text: str) -> bool:
-    if any(ch.isspace() for ch in text):
+    if _SPACE.search(text):
         return False
     try:
         parts = urlsplit(text)
@@ -135,6 +143,7 @@ def is_url(text: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=_CACHE)
 def is_language(text: str) -> bool:
     import langcodes
 
@@ -169,14 +178,24 @@ def _number(text: str) -> Decimal | None:
     return Decimal(text)
 
 
-def compile_checks(checks: Checks, code_sets: dict[str, list[str]]) -> list[tuple[str, Check]]:
+_IMPLIED_BY_STEP = {"phone_e164": "phone_e164", "to_utc": "timestamp"}
+
+
+def _always(text: str) -> bool:
+    return True
+
+
+def compile_checks(checks: Checks, code_sets: dict[str, list[str]], steps: list[TransformStep] = ()) -> list[tuple[str, Check]]:
     """(rule, check) for every value check of a field, in a fixed order; 'required' and
-    'unique' are not value checks and are handled by the engine."""
+    'unique' are not value checks and are handled by the engine. A format the last transform
+    step already produced (E.164 from phone_e164, a UTC timestamp from to_utc) is not parsed
+    a second time; the rule is still counted."""
     compiled: list[tuple[str, Check]] = []
     if checks.type:
         compiled.append(("type", TYPE_CHECKS[checks.type]))
     if checks.format:
-        compiled.append((checks.format, FORMAT_CHECKS[checks.format]))
+        implied = bool(steps) and _IMPLIED_BY_STEP.get(steps[-1].name) == checks.format
+        compiled.append((checks.format, _always if implied else FORMAT_CHECKS[checks.format]))
     if checks.pattern is not None:
         regex = re.compile(checks.pattern)
         compiled.append(("pattern", lambda text: bool(regex.fullmatch(text))))
@@ -202,6 +221,7 @@ def compile_checks(checks: Checks, code_sets: dict[str, list[str]]) -> list[tupl
 def _phone(default_region: str | None) -> Step:
     import phonenumbers
 
+    @lru_cache(maxsize=_CACHE)
     def step(text: str) -> str:
         if not text:
             return text
