@@ -118,7 +118,10 @@ _FLAG_STEPS = ("trim", "lower", "upper", "phone_e164", "to_utc")
 
 def _step_shorthand(value: Any) -> Any:
     """'trim' stands for {trim: true}; {phone_e164: true} and {to_utc: true} take no arguments."""
-    if isinstance(value, str) and value in _FLAG_STEPS:
+    if isinstance(value, str):
+        if value not in _FLAG_STEPS:
+            raise ValueError(f"unknown transform step '{value}': a step is exactly one of: " + ", ".join(STEP_NAMES)
+                             + " (written alone: " + ", ".join(_FLAG_STEPS) + ")")
         return {value: {} if value in ("phone_e164", "to_utc") else True}
     if isinstance(value, dict) and len(value) == 1:
         (name, arg), = value.items()
