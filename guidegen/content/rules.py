@@ -176,7 +176,7 @@ Transform = Annotated[list[Step], BeforeValidator(_listify_steps)]
 # --------------------------------------------------------------------------- prose
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "required": "required", "type": "{v}", "pattern": "matches `{v}`",
+        "required": "required", "pattern": "matches `{v}`",
         "min_length": "at least {v} characters", "max_length": "at most {v} characters",
         "min_value": "≥ {v}", "max_value": "≤ {v}", "unique": "unique", "code_set": "one of code set `{v}`",
         "email": "valid e-mail address", "phone_e164": "E.164 phone number", "url": "http(s) URL",
@@ -185,14 +185,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "string": "text", "integer": "integer", "decimal": "decimal number", "boolean": "true/false",
         "date": "date (YYYY-MM-DD)", "datetime": "ISO 8601 date-time",
         "trim": "trim", "lower": "lower-case", "upper": "upper-case",
-        "phone_e164": "normalise to E.164", "phone_region": "normalise to E.164 (default region {v})",
+        "phone_step": "normalise to E.164", "phone_region": "normalise to E.164 (default region {v})",
         "to_utc": "convert to UTC ISO 8601", "to_utc_assume": "convert to UTC ISO 8601 (no offset = {v})",
         "map": "map through code set `{v}`", "map_fallback": "map through code set `{v}`, otherwise `{f}`",
         "truncate": "truncate to {v} characters", "default": "`{v}` if empty",
         "scale": "scale {a}–{b} to {c}–{d}", "sep": "; ", "then": ", then ",
     },
     "zh": {
-        "required": "必填", "type": "{v}", "pattern": "匹配 `{v}`",
+        "required": "必填", "pattern": "匹配 `{v}`",
         "min_length": "至少 {v} 个字符", "max_length": "最多 {v} 个字符",
         "min_value": "≥ {v}", "max_value": "≤ {v}", "unique": "唯一", "code_set": "取值于代码集 `{v}`",
         "email": "有效的电子邮件地址", "phone_e164": "E.164 电话号码", "url": "http(s) URL",
@@ -201,7 +201,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "string": "文本", "integer": "整数", "decimal": "小数", "boolean": "true/false",
         "date": "日期(YYYY-MM-DD)", "datetime": "ISO 8601 日期时间",
         "trim": "去前后空白", "lower": "转小写", "upper": "转大写",
-        "phone_e164": "标准化为 E.164", "phone_region": "标准化为 E.164(默认地区 {v})",
+        "phone_step": "标准化为 E.164", "phone_region": "标准化为 E.164(默认地区 {v})",
         "to_utc": "转换为 UTC ISO 8601", "to_utc_assume": "转换为 UTC ISO 8601(无偏移时按 {v})",
         "map": "按代码集 `{v}` 映射", "map_fallback": "按代码集 `{v}` 映射,未列出的值为 `{f}`",
         "truncate": "截断至 {v} 个字符", "default": "为空时取 `{v}`",
@@ -244,7 +244,7 @@ def describe_step(step: TransformStep, lang: str) -> str:
     w = _WORDS[lang]
     name, arg = step.name, step.arg
     if name == "phone_e164":
-        return w["phone_region"].format(v=arg.default_region) if arg.default_region else w["phone_e164"]
+        return w["phone_region"].format(v=arg.default_region) if arg.default_region else w["phone_step"]
     if name == "to_utc":
         return w["to_utc_assume"].format(v=arg.assume) if arg.assume else w["to_utc"]
     if name == "map":
