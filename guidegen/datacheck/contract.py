@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from guidegen.datacheck.engine import with_checks
 from guidegen.guide import model
 from guidegen.datacheck.values import FORMAT_CHECKS, TYPE_CHECKS, compile_checks, countries, currencies, timezones
 
@@ -57,7 +58,7 @@ def contract_fields(entity: model.Entity) -> list[model.FieldMapping]:
         if f.status in ("not_required", "deprecated") or target.lower() in ("", "n/a", "-") or target in seen:
             continue
         seen.add(target)
-        fields.append(f)
+        fields.append(with_checks(f))
     return fields
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from guidegen.content.rules import Checks
 from guidegen.guide import model
 from guidegen.datacheck.readers import Row, Source
 from guidegen.datacheck.values import FORMAT_CODES, StepFailed, compile_checks, compile_transform, nearest, to_text
@@ -181,9 +182,14 @@ class _FieldPlan:
         self.report = FieldReport(self.field.key, self.field.source, self.field.target, self.column, self.stats)
 
 
+def with_checks(f: model.FieldMapping) -> model.FieldMapping:
+    """The field with its checks spelled out (a Guide built without them has only 'required')."""
+    return f if f.checks is not None else f.model_copy(update={"checks": Checks(required=f.required)})
+
+
 def checked_fields(entity: model.Entity) -> list[model.FieldMapping]:
     """Fields with a source column: not 'n/a', not retired."""
-    return [f for f in entity.fields
+    return [with_checks(f) for f in entity.fields
             if f.source.strip().lower() not in ("", "n/a", "-") and f.status not in ("not_required", "deprecated")]
 
 

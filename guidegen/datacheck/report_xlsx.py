@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from guidegen.resolve.templating import clean_text
+from guidegen.core.text import clean_text
 from guidegen.writers.xlsx import MAX_CELL_TEXT, needs_text_protection, sheet_title
 from guidegen.datacheck.engine import EntityReport
 from guidegen.datacheck.report import verdict
