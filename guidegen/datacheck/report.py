@@ -10,12 +10,14 @@ FAILING_ROWS_SHOWN = 50
 
 
 def _values(stats: RuleStats, quote: str = '"') -> str:
-    shown = ", ".join(f"{quote}{_clip(v)}{quote} ×{n}" for v, n in stats.top())
+    shown = ", ".join((f"{quote}{_clip(v)}{quote}" if v else "(empty)") + f" ×{n}" for v, n in stats.top())
     more = stats.failed - sum(n for _, n in stats.top())
     return shown + (f", … {more} more" if more > 0 else "")
 
 
 def _clip(text: str, limit: int = 40) -> str:
+    if not text:
+        return "(empty)"
     text = text.replace("\n", "⏎").replace("\r", "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -97,11 +99,11 @@ def markdown_report(reports: list[EntityReport], title: str) -> str:
         if failing:
             lines += [f"### Failing rows (first {len(failing)} of {r.failed_rows:,})", ""]
             lines += _table(["Row", "Problems"], [[row.where, row.unreadable or "; ".join(
-                f"{x.field} [{x.rule}] `{_clip(x.value)}`" + (f" ({x.message})" if x.message else "") for x in row.failures)] for row in failing])
+                f"{x.field} [{x.rule}] " + (f"`{_clip(x.value)}`" if x.value else "(empty)") + (f" ({x.message})" if x.message else "") for x in row.failures)] for row in failing])
         if r.preview:
             targets = list(r.preview[0])
             lines += [f"### What {r.target_object} would receive (first {len(r.preview)} rows, after transforms)", ""]
-            lines += _table(targets, [[_clip(p.get(t, "")) for t in targets] for p in r.preview])
+            lines += _table(targets, [[_clip(p[t]) if p.get(t) else "" for t in targets] for p in r.preview])
     return "\n".join(lines).rstrip() + "\n"
 
 

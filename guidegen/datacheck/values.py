@@ -66,7 +66,7 @@ def nearest(value: str, candidates: Iterable[str]) -> str | None:
     for candidate in pool:
         if candidate.casefold() == folded:
             return candidate
-    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -110,13 +110,19 @@ TYPE_CHECKS: dict[str, Check] = {
 _CACHE = 4096
 
 
-@lru_cache(maxsize=_CACHE)
-def is_email(text: str) -> bool:
+@lru_cache(maxsize=1)
+def _email_library() -> tuple[Callable[..., object], type[Exception]]:
     from email_validator import EmailNotValidError, validate_email
 
+    return validate_email, EmailNotValidError
+
+
+@lru_cache(maxsize=_CACHE)
+def is_email(text: str) -> bool:
+    validate_email, invalid = _email_library()
     try:
         validate_email(text, check_deliverability=False)
-    except EmailNotValidError:
+    except invalid:
         return False
     return True
 
@@ -218,6 +224,15 @@ def compile_checks(checks: Checks, code_sets: dict[str, list[str]], steps: list[
 
 
 # --------------------------------------------------------------------------- transforms
+_PARSE_ERRORS = {
+    0: "no country code (+...) and no default region",
+    1: "not a phone number",
+    2: "too short after the international prefix",
+    3: "too short",
+    4: "too long",
+}
+
+
 def _phone(default_region: str | None) -> Step:
     import phonenumbers
 
@@ -228,7 +243,7 @@ def _phone(default_region: str | None) -> Step:
         try:
             number = phonenumbers.parse(text, default_region)
         except phonenumbers.NumberParseException as exc:
-            raise StepFailed(f"not a phone number ({exc})") from None
+            raise StepFailed(_PARSE_ERRORS.get(exc.error_type, "not a phone number")) from None
         if not phonenumbers.is_valid_number(number):
             raise StepFailed("not a valid phone number" + ("" if default_region else " (no country code and no default region)"))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
