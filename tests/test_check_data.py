@@ -164,7 +164,7 @@ def test_ndjson_malformed_line_is_reported_with_its_number_and_the_rest_checked(
     report = check(guide, path)
     assert report.rows == 6 and report.unreadable_rows == 1 and report.failed_rows == 2
     unreadable = [r for r in report.failing_rows if r.unreadable]
-    assert [r.where for r in unreadable] == ["customers.ndjson record 3"] or [r.where for r in unreadable] == ["customers.ndjson:3"]
+    assert [r.where for r in unreadable] == ["customers.ndjson:3"]
     assert "not valid JSON" in unreadable[0].unreadable
     assert report.counts() == {("email", "email"): 1}
     assert [r.where for r in report.failing_rows if not r.unreadable] == ["customers.ndjson:5"]
@@ -198,6 +198,12 @@ def test_exit_status_is_0_when_every_row_passes_1_when_rows_fail_2_for_bad_input
     assert code == 2 and "not found" in err
     (tmp_path / "x.parquet").write_bytes(b"PAR1")
     assert run_cli("check-data", BLUEPRINT, "--entity", "customer", tmp_path / "x.parquet")[0] == 2
+    code, _, err = run_cli("check-data", BLUEPRINT, "--entity", "customer", ROOT / "tests" / "hostile" / "corrupted.xlsx")
+    assert code == 2 and "not a readable XLSX" in err and "Traceback" not in err
+    broken = tmp_path / "broken.json"
+    broken.write_text('[\n  {"id": "C-0001",\n   "email": }\n]\n', encoding="utf-8")
+    code, _, err = run_cli("check-data", BLUEPRINT, "--entity", "customer", broken)
+    assert code == 2 and f"{broken}:3:" in err and "not valid JSON" in err
 
 
 def test_reports_read_back_with_failing_cells_highlighted(tmp_path):
