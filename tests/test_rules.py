@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT, run_cli
 from pydantic import TypeAdapter, ValidationError
 
+from guidegen.core import i18n
 from guidegen.content.rules import Checks, Transform, describe_checks, describe_transform
 from guidegen.datacheck.values import StepFailed, compile_checks, compile_transform
 
@@ -124,11 +125,12 @@ def test_invalid_transform_steps_are_refused(steps, message):
 
 def test_prose_is_generated_from_the_rules_in_both_languages():
     steps = TypeAdapter(Transform).validate_python(["trim", "lower", {"map": {"code_set": "status", "fallback": "other"}}])
-    assert describe_transform(steps, "en") == "trim, then lower-case, then map through code set `status`, otherwise `other`"
-    assert describe_transform(steps, "zh") == "去前后空白,然后转小写,然后按代码集 `status` 映射,未列出的值为 `other`"
+    en, zh = i18n.locale("en").t, i18n.locale("zh").t
+    assert describe_transform(steps, en) == "trim, then lower-case, then map through code set `status`, otherwise `other`"
+    assert describe_transform(steps, zh) == "去前后空白，然后转小写，然后按代码集 `status` 映射，未列出的值为 `other`"
     checks = Checks(format="email", max_length=254, min_value=Decimal("0.50"), unique=True)
-    assert describe_checks(checks, "en") == "valid e-mail address; at most 254 characters; ≥ 0.5; unique"
-    assert describe_checks(checks, "zh") == "有效的电子邮件地址;最多 254 个字符;≥ 0.5;唯一"
+    assert describe_checks(checks, en) == "valid e-mail address; at most 254 characters; ≥ 0.5; unique"
+    assert describe_checks(checks, zh) == "有效的电子邮件地址；最多 254 个字符；≥ 0.5；唯一"
 
 
 def test_guide_shows_generated_prose_where_the_blueprint_gives_none_and_keeps_written_prose():

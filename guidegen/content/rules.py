@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -174,40 +175,8 @@ Transform = Annotated[list[Step], BeforeValidator(_listify_steps)]
 
 
 # --------------------------------------------------------------------------- prose
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "required": "required", "pattern": "matches `{v}`",
-        "min_length": "at least {v} characters", "max_length": "at most {v} characters",
-        "min_value": "≥ {v}", "max_value": "≤ {v}", "unique": "unique", "code_set": "one of code set `{v}`",
-        "email": "valid e-mail address", "phone_e164": "E.164 phone number", "url": "http(s) URL",
-        "country": "ISO 3166-1 alpha-2 country code", "currency": "ISO 4217 currency code",
-        "language": "BCP 47 language tag", "timezone": "IANA time zone", "timestamp": "ISO 8601 timestamp with offset",
-        "string": "text", "integer": "integer", "decimal": "decimal number", "boolean": "true/false",
-        "date": "date (YYYY-MM-DD)", "datetime": "ISO 8601 date-time",
-        "trim": "trim", "lower": "lower-case", "upper": "upper-case",
-        "phone_step": "normalise to E.164", "phone_region": "normalise to E.164 (default region {v})",
-        "to_utc": "convert to UTC ISO 8601", "to_utc_assume": "convert to UTC ISO 8601 (no offset = {v})",
-        "map": "map through code set `{v}`", "map_fallback": "map through code set `{v}`, otherwise `{f}`",
-        "truncate": "truncate to {v} characters", "default": "`{v}` if empty",
-        "scale": "scale {a}–{b} to {c}–{d}", "sep": "; ", "then": ", then ",
-    },
-    "zh": {
-        "required": "必填", "pattern": "匹配 `{v}`",
-        "min_length": "至少 {v} 个字符", "max_length": "最多 {v} 个字符",
-        "min_value": "≥ {v}", "max_value": "≤ {v}", "unique": "唯一", "code_set": "取值于代码集 `{v}`",
-        "email": "有效的电子邮件地址", "phone_e164": "E.164 电话号码", "url": "http(s) URL",
-        "country": "ISO 3166-1 alpha-2 国家代码", "currency": "ISO 4217 货币代码",
-        "language": "BCP 47 语言标签", "timezone": "IANA 时区", "timestamp": "带时区偏移的 ISO 8601 时间戳",
-        "string": "文本", "integer": "整数", "decimal": "小数", "boolean": "true/false",
-        "date": "日期(YYYY-MM-DD)", "datetime": "ISO 8601 日期时间",
-        "trim": "去前后空白", "lower": "转小写", "upper": "转大写",
-        "phone_step": "标准化为 E.164", "phone_region": "标准化为 E.164(默认地区 {v})",
-        "to_utc": "转换为 UTC ISO 8601", "to_utc_assume": "转换为 UTC ISO 8601(无偏移时按 {v})",
-        "map": "按代码集 `{v}` 映射", "map_fallback": "按代码集 `{v}` 映射,未列出的值为 `{f}`",
-        "truncate": "截断至 {v} 个字符", "default": "为空时取 `{v}`",
-        "scale": "{a}–{b} 换算为 {c}–{d}", "sep": ";", "then": ",然后",
-    },
-}
+Labeller = Callable[..., str]
+"""``t(key, **values)``: the label ``key`` of the document's language (a Locale's ``t``)."""
 
 
 def _num(value: Decimal) -> str:
@@ -215,49 +184,47 @@ def _num(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def describe_checks(checks: Checks, lang: str) -> str:
+def describe_checks(checks: Checks, t: Labeller) -> str:
     """The checks as one line of prose, e.g. 'required; valid e-mail address; at most 254 characters'."""
-    w = _WORDS[lang]
     parts = []
     if checks.required:
-        parts.append(w["required"])
+        parts.append(t("rule_required"))
     if checks.type and checks.type != "string":
-        parts.append(w[checks.type])
+        parts.append(t(f"rule_type_{checks.type}"))
     if checks.format:
-        parts.append(w[checks.format])
+        parts.append(t(f"rule_format_{checks.format}"))
     for key in ("min_length", "max_length"):
         if getattr(checks, key) is not None:
-            parts.append(w[key].format(v=getattr(checks, key)))
+            parts.append(t(f"rule_{key}", v=getattr(checks, key)))
     for key in ("min_value", "max_value"):
         if getattr(checks, key) is not None:
-            parts.append(w[key].format(v=_num(getattr(checks, key))))
+            parts.append(t(f"rule_{key}", v=_num(getattr(checks, key))))
     if checks.pattern:
-        parts.append(w["pattern"].format(v=checks.pattern))
+        parts.append(t("rule_pattern", v=checks.pattern))
     if checks.code_set:
-        parts.append(w["code_set"].format(v=checks.code_set))
+        parts.append(t("rule_code_set", v=checks.code_set))
     if checks.unique:
-        parts.append(w["unique"])
-    return w["sep"].join(parts)
+        parts.append(t("rule_unique"))
+    return t("rule_separator").join(parts)
 
 
-def describe_step(step: TransformStep, lang: str) -> str:
-    w = _WORDS[lang]
+def describe_step(step: TransformStep, t: Labeller) -> str:
     name, arg = step.name, step.arg
     if name == "phone_e164":
-        return w["phone_region"].format(v=arg.default_region) if arg.default_region else w["phone_step"]
+        return t("step_phone_region", v=arg.default_region) if arg.default_region else t("step_phone_e164")
     if name == "to_utc":
-        return w["to_utc_assume"].format(v=arg.assume) if arg.assume else w["to_utc"]
+        return t("step_to_utc_assume", v=arg.assume) if arg.assume else t("step_to_utc")
     if name == "map":
-        return w["map_fallback"].format(v=arg.code_set, f=arg.fallback) if arg.fallback is not None else w["map"].format(v=arg.code_set)
+        return t("step_map_fallback", v=arg.code_set, f=arg.fallback) if arg.fallback is not None else t("step_map", v=arg.code_set)
     if name in ("truncate", "default"):
-        return w[name].format(v=arg)
+        return t(f"step_{name}", v=arg)
     if name == "scale":
         a, b = (_num(x) for x in arg.source)
         c, d = (_num(x) for x in arg.target)
-        return w["scale"].format(a=a, b=b, c=c, d=d)
-    return w[name]
+        return t("step_scale", a=a, b=b, c=c, d=d)
+    return t(f"step_{name}")
 
 
-def describe_transform(steps: list[TransformStep], lang: str) -> str:
+def describe_transform(steps: list[TransformStep], t: Labeller) -> str:
     """The transform as one line of prose, e.g. 'trim, then lower-case'."""
-    return _WORDS[lang]["then"].join(describe_step(s, lang) for s in steps)
+    return t("step_separator").join(describe_step(s, t) for s in steps)

@@ -39,7 +39,7 @@ _CHECK_JSON_TYPES = {"string": "string", "integer": "integer", "decimal": "numbe
                      "date": "string", "datetime": "string"}
 _SAMPLES = {
     "email": "li.lei@example.com", "phone_e164": "+8613800138000", "url": "https://example.com/",
-    "country": "CN", "currency": "CNY", "language": "zh-CN", "timezone": "Asia/Shanghai",
+    "country": "CN", "currency": "CNY", "language": "fr-CA", "timezone": "Asia/Shanghai",
     "timestamp": "2025-01-15T08:15:30Z", "date": "2025-01-15", "datetime": "2025-01-15T08:15:30Z",
 }
 _BAD = {

@@ -491,9 +491,9 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
                 target_object=f.target_object or entity.target_object,
                 checks=effective_checks(f),
                 transform=list(f.transform),
-                rule=ctx.text(f.rule, fpath + ("rule",)) or describe_transform(f.transform, ctx.lang) or None,
+                rule=ctx.text(f.rule, fpath + ("rule",)) or describe_transform(f.transform, ctx.locale.t) or None,
                 validation=ctx.text(f.validation, fpath + ("validation",))
-                or (describe_checks(f.checks, ctx.lang) if f.checks else None) or None,
+                or (describe_checks(f.checks, ctx.locale.t) if f.checks else None) or None,
             )
             for f, fpath in ctx.selected(entity.fields, path + ("fields",))
         ]
