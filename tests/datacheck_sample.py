@@ -92,8 +92,9 @@ def write_ndjson(path: Path, rows: list[dict[str, str]]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
-def write_json(path: Path, rows: list[dict[str, str]]) -> None:
-    path.write_text(json.dumps({"records": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+def write_json(path: Path, rows: list[dict[str, str]], wrapped: bool = True) -> None:
+    """{"records": [...]} (read whole), or a bare pretty-printed array (streamed)."""
+    path.write_text(json.dumps({"records": rows} if wrapped else rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def write_xlsx(path: Path, rows: list[dict[str, str]], sheet: str = "Customers", other_sheets: tuple[str, ...] = ()) -> None:

@@ -37,8 +37,9 @@ WRITERS = {
     "xlsx": write_xlsx,
     "ndjson": write_ndjson,
     "json": write_json,
+    "json-array": lambda p, rows: write_json(p, rows, wrapped=False),
 }
-SUFFIX = {"csv": ".csv", "csv-bom-semicolon": ".csv", "tsv": ".tsv", "xlsx": ".xlsx", "ndjson": ".ndjson", "json": ".json"}
+SUFFIX = {"csv": ".csv", "csv-bom-semicolon": ".csv", "tsv": ".tsv", "xlsx": ".xlsx", "ndjson": ".ndjson", "json": ".json", "json-array": ".json"}
 
 
 @pytest.mark.parametrize("kind", list(WRITERS))
@@ -168,6 +169,24 @@ def test_ndjson_malformed_line_is_reported_with_its_number_and_the_rest_checked(
     assert "not valid JSON" in unreadable[0].unreadable
     assert report.counts() == {("email", "email"): 1}
     assert [r.where for r in report.failing_rows if not r.unreadable] == ["customers.ndjson:5"]
+
+
+def test_a_json_array_is_streamed_with_each_record_numbered_by_its_line(guide, tmp_path):
+    rows = [valid_row(i) for i in range(1, 4)]
+    rows[1]["email"] = "nope"
+    path = tmp_path / "customers.json"
+    path.write_text("[\n" + ",\n".join(json.dumps(r) for r in rows[:2]) + ",\n" + json.dumps(rows[2], indent=1) + "\n]\n",
+                    encoding="utf-8")
+    report = check(guide, path)
+    assert report.rows == 3
+    assert [r.where for r in report.failing_rows] == ["customers.json:3"]
+    path.write_text("[\n" + json.dumps(rows[0]) + ",\n 42,\n" + json.dumps(rows[2]) + "\n]\n", encoding="utf-8")
+    report = check(guide, path)
+    assert [(r.where, r.unreadable) for r in report.failing_rows] == [("customers.json:3", "a JSON int, not an object")]
+    path.write_text("[\n" + json.dumps(rows[0]) + "\n" + json.dumps(rows[2]) + "\n]\n", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        list(check(guide, path).failing_rows)
+    assert info.value.problems[0].location.line == 3 and "expected ','" in info.value.problems[0].message
 
 
 def test_columns_option_maps_differently_named_columns(tmp_path):

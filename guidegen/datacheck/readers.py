@@ -280,38 +280,118 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _open_json(path: Path, encoding: str) -> Source:
-    text = "".join(_lines(path, encoding))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError.single(Location(str(path), exc.lineno, exc.colno), f"not valid JSON: {exc.msg}",
-                               expected="an array of objects (one per record)") from None
-    if isinstance(data, dict):
-        lists = [v for v in data.values() if isinstance(v, list)]
-        if len(lists) == 1:
-            data = lists[0]
-    if not isinstance(data, list):
-        raise UserError.single(Location(str(path), 1), "the JSON is not a list of records",
-                               expected="an array of objects, or an object with one array of objects", given=type(data).__name__)
-    records = data
+    """A top-level array is streamed record by record (each numbered by the line it starts
+    on); any other document is parsed whole and must hold exactly one array of records."""
+    lines = _lines(path, encoding)
+    stream = _ArrayStream(path, lines)
+    if not stream.starts_array():
+        text = stream.buffer + "".join(lines)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError.single(Location(str(path), stream.line + exc.lineno - 1, exc.colno), f"not valid JSON: {exc.msg}",
+                                   expected="an array of objects (one per record)") from None
+        lists = [v for v in data.values() if isinstance(v, list)] if isinstance(data, dict) else []
+        if len(lists) != 1:
+            raise UserError.single(Location(str(path), 1), "the JSON is not a list of records",
+                                   expected="an array of objects, or an object with one array of objects", given=type(data).__name__)
+        items: Iterator[tuple[int, Any]] = ((index, item) for index, item in enumerate(lists[0], start=1))
+        unit = "record"
+    else:
+        items = iter(stream)
+        unit = "line"
+    first = next(items, None)
 
     def rows() -> Iterator[Row]:
-        for index, item in enumerate(records, start=1):
-            if isinstance(item, dict):
-                yield Row(index, _flatten(item))
-            else:
-                yield Row(index, None, f"a {type(item).__name__}, not an object")
+        if first is not None:
+            yield _json_row(*first)
+        for number, item in items:
+            yield _json_row(number, item)
 
-    columns = _union_columns(_flatten(r) for r in records if isinstance(r, dict))
-    return Source(path, path.name, columns, rows(), "record")
+    columns = list(_flatten(first[1])) if first is not None and isinstance(first[1], dict) else []
+    return Source(path, path.name, columns, rows(), unit)
 
 
-def _union_columns(records: Iterator[dict[str, Any]]) -> list[str]:
-    seen: dict[str, None] = {}
-    for record in records:
-        for key in record:
-            seen.setdefault(key, None)
-    return list(seen)
+def _json_row(number: int, item: Any) -> Row:
+    if isinstance(item, dict):
+        return Row(number, _flatten(item))
+    return Row(number, None, f"a JSON {type(item).__name__}, not an object")
+
+
+class _ArrayStream:
+    """Items of a top-level JSON array, decoded one at a time from a growing text buffer."""
+
+    MAX_ITEM = 16 * 1024 * 1024  # a record larger than this is treated as a syntax error
+
+    def __init__(self, path: Path, lines: Iterator[str]):
+        self.path, self.lines = path, lines
+        self.buffer, self.pos, self.line = "", 0, 1  # self.line: line number of buffer[0]
+        self.decoder = json.JSONDecoder()
+
+    def _more(self) -> bool:
+        line = next(self.lines, None)
+        if line is None:
+            return False
+        self.buffer += line
+        return True
+
+    def _skip_space(self) -> str | None:
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._more():
+                return None
+
+    def _line_at(self, pos: int) -> int:
+        return self.line + self.buffer.count("\n", 0, pos)
+
+    def _drop_consumed(self) -> None:
+        self.line += self.buffer.count("\n", 0, self.pos)
+        self.buffer, self.pos = self.buffer[self.pos:], 0
+
+    def starts_array(self) -> bool:
+        if self._skip_space() != "[":
+            return False
+        self.pos += 1
+        return True
+
+    def _error(self, message: str) -> UserError:
+        before = self.buffer[: self.pos]
+        column = self.pos - (before.rfind("\n") + 1) + 1
+        return UserError.single(Location(str(self.path), self._line_at(self.pos), column), f"not valid JSON: {message}",
+                                expected="an array of objects (one per record)")
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        expect_item, after_comma = True, False
+        while True:
+            char = self._skip_space()
+            if char is None:
+                raise self._error("the array is not closed")
+            if char == "]":
+                if after_comma:
+                    raise self._error("a ',' before ']'")
+                return
+            if not expect_item:
+                if char != ",":
+                    raise self._error("expected ',' or ']' between records")
+                self.pos += 1
+                expect_item = after_comma = True
+                continue
+            after_comma = False
+            self._drop_consumed()
+            while True:
+                try:
+                    item, end = self.decoder.raw_decode(self.buffer, self.pos)
+                    break
+                except json.JSONDecodeError as exc:
+                    if len(self.buffer) > self.MAX_ITEM or not self._more():
+                        self.pos = exc.pos
+                        raise self._error(exc.msg) from None
+            yield self.line, item
+            self.pos = end
+            expect_item = False
 
 
 def _open_ndjson(path: Path, encoding: str) -> Source:
