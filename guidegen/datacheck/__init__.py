@@ -14,7 +14,7 @@ from pathlib import Path
 from guidegen.guide import model
 from guidegen.core.errors import Location, UserError
 from guidegen.datacheck.engine import EntityChecker, EntityReport, checked_fields
-from guidegen.datacheck.readers import XLSX_SUFFIXES, open_source
+from guidegen.datacheck.readers import XLSX_SUFFIXES, normalized_name, open_source
 
 
 def find_entity(guide: model.Guide, name: str) -> model.Entity:
@@ -28,10 +28,6 @@ def find_entity(guide: model.Guide, name: str) -> model.Entity:
     raise UserError.single(Location("command line", path="--entity"), f"no entity '{name}' in this guide",
                            expected="one of: " + ", ".join(ids), given=name,
                            hint=f"did you mean '{close[0]}'?" if close else None)
-
-
-def _norm(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def match_columns(entity: model.Entity, columns: list[str], overrides: dict[str, str], where: str) -> dict[str, str]:
@@ -52,13 +48,13 @@ def match_columns(entity: model.Entity, columns: list[str], overrides: dict[str,
         matched[f.key] = column
     exact = {c: c for c in columns}
     folded = {c.casefold(): c for c in columns}
-    normed = {_norm(c): c for c in columns}
+    normed = {normalized_name(c): c for c in columns}
     for f in fields:
         if f.key in matched:
             continue
         source = f.source.strip()
         last = source.rsplit(".", 1)[-1]
-        found = exact.get(source) or folded.get(source.casefold()) or normed.get(_norm(source)) or normed.get(_norm(last))
+        found = exact.get(source) or folded.get(source.casefold()) or normed.get(normalized_name(source)) or normed.get(normalized_name(last))
         if found is not None:
             matched[f.key] = found
     return matched
@@ -78,9 +74,9 @@ def check_overrides(guide_entities: list[model.Entity], overrides: dict[str, str
 def _files_for(entity: model.Entity, paths: list[Path], several: bool) -> list[Path]:
     if not several:
         return paths
-    names = {_norm(n) for n in (entity.id, entity.name, entity.source_object)}
+    names = {normalized_name(n) for n in (entity.id, entity.name, entity.source_object)}
     names |= {n + "s" for n in names}
-    return [p for p in paths if p.suffix.lower() in XLSX_SUFFIXES or _norm(p.stem) in names]
+    return [p for p in paths if p.suffix.lower() in XLSX_SUFFIXES or normalized_name(p.stem) in names]
 
 
 def check_files(guide: model.Guide, entity_names: list[str], paths: list[Path], *, columns: dict[str, str] | None = None,

@@ -196,7 +196,8 @@ def _safe_zip(path: Path) -> None:
         raise UserError.single(Location(str(path)), "not a readable XLSX workbook", expected="an .xlsx file saved by Excel or LibreOffice") from None
 
 
-def _norm(text: str) -> str:
+def normalized_name(text: str) -> str:
+    """A name compared ignoring case, spaces and punctuation ('E-mail Address' ~ 'emailaddress')."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
@@ -252,8 +253,8 @@ def _choose_sheet(path: Path, titles: list[str], names: list[str], sheet: str | 
         return sheet
     if len(titles) == 1:
         return titles[0]
-    wanted = {_norm(n) for n in names if n} | {_norm(n) + "s" for n in names if n}
-    matches = [t for t in titles if _norm(t) in wanted]
+    wanted = {normalized_name(n) for n in names if n} | {normalized_name(n) + "s" for n in names if n}
+    matches = [t for t in titles if normalized_name(t) in wanted]
     if len(matches) == 1:
         return matches[0]
     raise UserError.single(
