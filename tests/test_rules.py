@@ -164,3 +164,30 @@ def test_blueprint_with_bad_rules_is_refused_with_file_and_line(tmp_path):
     assert "checks.required contradicts" in err
     line = next(i for i, text in enumerate(bad.splitlines(), 1) if "statuz" in text)
     assert f"{path}:{line}:" in err
+
+
+def test_checks_and_transforms_never_crash_on_arbitrary_text():
+    """Any cell a client sends gives pass/fail or a transform failure, never an exception."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from guidegen.datacheck.values import FORMAT_CHECKS, TYPE_CHECKS
+
+    checks = list(FORMAT_CHECKS.values()) + list(TYPE_CHECKS.values()) + [
+        check for _, check in compile_checks(Checks(pattern="[A-Z]+", min_value=0, max_value=9, code_set="status"), CODE_TARGETS)]
+    steps = [step for _, step in compile_transform(TypeAdapter(Transform).validate_python(
+        [{"phone_e164": {"default_region": "CN"}}, {"to_utc": {"assume": "Asia/Shanghai"}}, {"map": {"code_set": "status"}},
+         {"scale": {"from": [0, 5], "to": [0, 100]}}]), CODE_PAIRS)]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=40) | st.from_regex(r"[+0-9 ()\-:TZ.]{0,30}", fullmatch=True))
+    def run(text: str) -> None:
+        for check in checks:
+            assert check(text) in (True, False)
+        for step in steps:
+            try:
+                assert isinstance(step(text), str)
+            except StepFailed:
+                pass
+
+    run()
