@@ -189,6 +189,17 @@ def test_a_json_array_is_streamed_with_each_record_numbered_by_its_line(guide, t
     assert info.value.problems[0].location.line == 3 and "expected ','" in info.value.problems[0].message
 
 
+def test_a_line_longer_than_the_limit_is_refused_with_its_number(guide, tmp_path, monkeypatch):
+    from guidegen.datacheck import readers
+
+    monkeypatch.setattr(readers, "MAX_LINE", 2048)
+    path = tmp_path / "customers.csv"
+    write_csv(path, [valid_row(1), valid_row(2) | {"name": "x" * 5000}])
+    with pytest.raises(UserError) as info:
+        check(guide, path)
+    assert info.value.problems[0].location.line == 3 and "longer than" in info.value.problems[0].message
+
+
 def test_columns_option_maps_differently_named_columns(tmp_path):
     path = tmp_path / "customers.csv"
     row = valid_row(1)

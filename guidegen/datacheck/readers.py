@@ -27,6 +27,7 @@ NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES + JSON_SUFFIXES + NDJSON_SUFFIXES
 _DELIMITERS = ",;\t|"
 _MAX_XLSX_ENTRY = 2 * 1024**3
+MAX_LINE = 16 * 1024**2  # bytes: a longer line is not a record but a broken or hostile file
 _MAX_XLSX_RATIO = 200
 
 
@@ -89,7 +90,10 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
     decoder_name = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
     with path.open("rb") as handle:
         number = 0
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE + 1), b""), start=1):
+            if len(raw) > MAX_LINE:
+                raise UserError.single(Location(str(path), number), f"line {number} is longer than {MAX_LINE // 1024**2} MiB",
+                                       expected="one record per line (or a record over a few lines)")
             if number == 1 and decoder_name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
             try:
