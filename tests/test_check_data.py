@@ -315,3 +315,25 @@ def test_a_100000_row_file_is_checked_in_bounded_memory(tmp_path):
     growth = (large["peak_kib"] - small["peak_kib"]) * 1024
     assert large["size"] > 8_000_000
     assert growth < large["size"] / 4, (growth, large["size"], small["peak_kib"], large["peak_kib"])
+
+
+def test_libreoffice_reads_every_sheet_of_the_report(tmp_path):
+    """An independent reader opens the report workbook: each sheet converts, with the values."""
+    from conftest import need_tool, run_tool
+
+    soffice = need_tool("soffice")
+    rows, _, failing = sample()
+    path = tmp_path / "customers.csv"
+    write_csv(path, rows)
+    report = tmp_path / "report.xlsx"
+    code, _, err = run_cli("check-data", BLUEPRINT, "--entity", "customer", path, "--lang", "en", "--report", report)
+    assert code == 1, err
+    result = run_tool([soffice, "--headless", "--convert-to",
+                       "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", report.name], tmp_path)
+    assert result.returncode == 0, result.stderr
+    failing_rows = (tmp_path / "report-customer failing rows.csv").read_text(encoding="utf-8").splitlines()
+    assert failing_rows[0].startswith("Row,id,email")
+    assert len([line for line in failing_rows[1:] if line.startswith("customers.csv:")]) == len(failing)
+    assert "www.example.com" in (tmp_path / "report-customer failing rows.csv").read_text(encoding="utf-8")
+    assert "url" in (tmp_path / "report-customer.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "report-customer preview.csv").read_text(encoding="utf-8").startswith("external_id,email")
