@@ -337,3 +337,18 @@ def test_libreoffice_reads_every_sheet_of_the_report(tmp_path):
     assert "www.example.com" in (tmp_path / "report-customer failing rows.csv").read_text(encoding="utf-8")
     assert "url" in (tmp_path / "report-customer.csv").read_text(encoding="utf-8")
     assert (tmp_path / "report-customer preview.csv").read_text(encoding="utf-8").startswith("external_id,email")
+
+
+def test_the_readme_example_report_is_what_check_data_prints(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Check sample data"):]
+    command = section[section.index("guidegen check-data"):section.index("```", section.index("guidegen check-data"))]
+    args = command.replace("\\\n", " ").split()[1:]
+    shown = section[section.index("```\ncontact (") + 4:]
+    shown = shown[:shown.index("```")]
+    sample_path = ROOT / "docs" / "examples" / "contacts-sample.csv"
+    args = [str(sample_path) if a == "docs/examples/contacts-sample.csv" else a for a in args]
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(*args)
+    assert code == 1, err
+    assert out == shown

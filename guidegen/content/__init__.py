@@ -1,1 +1,0 @@
-"""Content declarations: each kind of content written once (models that only need stdlib and pydantic)."""
