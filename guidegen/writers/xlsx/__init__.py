@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
