@@ -28,7 +28,7 @@ from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.core.files import atomic_write
 from guidegen.core.markdown import markdown_to_plain
-from guidegen.core.vocab import LANGS
+from guidegen.core.vocab import LANGS, review_status
 from guidegen.guide.model import FieldMapping, Guide
 from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
@@ -283,8 +283,8 @@ class _Plan:
                 continue
             if key == "direction" and new == entity.direction and "direction" not in node:
                 continue
-            if key == "status" and new is None:
-                continue
+            if key == "status" and (new is None or new == review_status(old)):
+                continue  # a row the blueprint marks as mapped shows "to review" in the workbook
             if (new or None) == (old or None) or (key in ("type",) and new is None):
                 continue
             if new in (None, "") and key in node:
@@ -335,8 +335,8 @@ class _Plan:
             values["direction"] = None
         if values.get("source_type") == values.get("type"):
             values["source_type"] = None
-        if values.get("status") == "mapped":
-            values["status"] = None
+        if values.get("status") and review_status(values["status"]) == "to_review":
+            values["status"] = None  # the default: not yet reviewed
         for name in _FIELD_ORDER:
             value = values.get(name)
             if value in (None, ""):

@@ -20,7 +20,8 @@ from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,15 +30,23 @@ from openpyxl.writer.excel import ExcelWriter
 
 from guidegen.core import i18n
 from guidegen.guide.model import Guide
-from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
+from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, ColumnSpec, TableSpec
 from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
 from guidegen.core.text import clean_text
-from guidegen.core.vocab import CODE_GROUPS
+from guidegen.core.vocab import CODE_GROUPS, review_status
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
-_HEADER_FONT = Font(bold=True, color="1F3864")
+# Fonts are named explicitly: a cell without a font name shows in the reader's default, often a
+# serif. LibreOffice substitutes metric-compatible fonts (Carlito, Noto Sans CJK) when absent.
+_FONT_NAMES = {"zh": "Microsoft YaHei"}
+_LATIN_FONT = "Calibri"
+FONT_SIZE = 10  # body and header text, in points
+_DATE_FORMAT = "yyyy-mm-dd"
+# Row shading by review status on mapping sheets (Excel's own good / neutral / muted tones).
+_STATUS_FILLS = {"approved": "C6EFCE", "to_review": "FFEB9C", "mapped": "FFEB9C", "not_required": "EDEDED",
+                 "deprecated": "EDEDED"}
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="8EAADB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -74,7 +83,8 @@ class _Book:
         self.index: list[list[str]] = []
         self.lists = Lists()
         self.lists_title = ""
-        self._styles: dict[str, StyleArray] = {}
+        self._styles: dict[tuple[bool, bool, bool], StyleArray] = {}
+        self.font = _FONT_NAMES.get(self.lang, _LATIN_FONT)
 
     def t(self, key: str, **values: Any) -> str:
         return i18n.t(self.lang, key, **values)
@@ -85,7 +95,8 @@ class _Book:
         m = self.guide.meta
         return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
 
-    def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False) -> WriteOnlyCell:
+    def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False, locked: bool = True,
+             date: bool = False) -> WriteOnlyCell:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
@@ -96,28 +107,40 @@ class _Book:
             cell.data_type = "s"  # text, never a formula
         # Styles are copied as index arrays from a prototype cell: assigning style objects to
         # every cell makes openpyxl hash them each time, which dominates large workbooks.
-        cell._style = StyleArray(self._style(ws, header))
+        cell._style = StyleArray(self._style(ws, header, locked or header, date and not header))
         return cell
 
-    def _style(self, ws: Any, header: bool) -> StyleArray:
-        key = "header" if header else "body"
+    def _style(self, ws: Any, header: bool, locked: bool = True, date: bool = False) -> StyleArray:
+        key = (header, locked, date)
         if key not in self._styles:
             proto = WriteOnlyCell(ws)
             if header:
-                proto.font, proto.fill, proto.alignment, proto.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER
+                proto.font = Font(name=self.font, size=FONT_SIZE, bold=True, color="1F3864")
+                proto.fill, proto.alignment, proto.border = _HEADER_FILL, _HEADER_ALIGN, _BORDER
             else:
+                proto.font = Font(name=self.font, size=FONT_SIZE)
                 proto.alignment, proto.border = _WRAP, _BORDER
+            if not locked:
+                proto.protection = Protection(locked=False)
+            if date:
+                proto.number_format = _DATE_FORMAT
             self._styles[key] = proto._style
         return self._styles[key]
 
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
-              literal: Sequence[int] = ()) -> None:
-        """One data sheet: header row, rows, and every working feature."""
+              literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = ()) -> None:
+        """One data sheet: header row, rows, and every working feature.
+
+        ``columns`` (from a table declaration) adds the review features: input prompts, date
+        cells, row shading by status and, when a column is locked, sheet protection.
+        """
         title = sheet_title(name, self.taken)
         ws = self.wb.create_sheet(title)
+        validations = validations or {}
         for index, header in enumerate(headers, 1):
             values = [header] + [row[index - 1] for row in rows[:500]]
+            values += self.lists.columns.get(validations.get(index, ""), [])  # room for every drop-down label
             width = max(_units(markdown_to_plain(str(v))) if v is not None else 0 for v in values)
             ws.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
         ws.freeze_panes = "B2"
@@ -130,18 +153,70 @@ class _Book:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        for column, list_key in (validations or {}).items():
+        prompts = {i: c.prompt for i, c in enumerate(columns, 1) if c.prompt}
+        end = len(rows) + 1 + EXTRA_ROWS
+        for column, list_key in validations.items():
             letter = get_column_letter(column)
             dv = DataValidation(type="list", formula1=self.lists.formula(list_key, self.lists_title), allow_blank=True)
             dv.error = self.t("xl_invalid_choice")
             dv.errorTitle = headers[column - 1]
             dv.showErrorMessage = True
-            dv.add(f"{letter}2:{letter}{len(rows) + 1 + EXTRA_ROWS}")
+            self._prompt(dv, headers[column - 1], prompts.pop(column, None))
+            dv.add(f"{letter}2:{letter}{end}")
             ws.data_validations.append(dv)
+        for column, spec in enumerate(columns, 1):
+            letter = get_column_letter(column)
+            if spec.date:
+                dv = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
+                dv.error, dv.errorTitle, dv.showErrorMessage = self.t("xl_invalid_date"), headers[column - 1], True
+            elif column in prompts:
+                dv = DataValidation(type="custom", formula1="TRUE", allow_blank=True)  # a prompt, no restriction
+            else:
+                continue
+            self._prompt(dv, headers[column - 1], prompts.get(column))
+            dv.add(f"{letter}2:{letter}{end}")
+            ws.data_validations.append(dv)
+        self._review_features(ws, columns, end)
+        locked = {i for i, c in enumerate(columns) if c.locked}
+        dates = {i for i, c in enumerate(columns) if c.date}
         ws.append([self.cell(ws, h, header=True) for h in headers])
         for row in rows:
-            ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
+            ws.append([self.cell(ws, v, literal=i in literal, locked=i in locked or not locked, date=i in dates)
+                       for i, v in enumerate(row)])
         self.index.append([title, kind, entity, ",".join(keys)])
+
+    def _prompt(self, dv: DataValidation, title: str, key: str | None) -> None:
+        if not key:
+            return
+        labels = {c: self.code("status", c) for c in CODE_GROUPS["status"]}
+        dv.prompt, dv.promptTitle, dv.showInputMessage = self.t(key, **labels)[:255], title[:32], True
+
+    def _review_features(self, ws: Any, columns: Sequence[ColumnSpec], end: int) -> None:
+        """Row shading by status; with locked columns, protection that leaves the others editable."""
+        if not columns:
+            return
+        last = get_column_letter(len(columns))
+        for column, spec in enumerate(columns, 1):
+            if spec.choices != "status":
+                continue
+            letter = get_column_letter(column)
+            for status, color in _STATUS_FILLS.items():
+                label = self.code("status", status).replace('"', '""')
+                fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
+                ws.conditional_formatting.add(f"A2:{last}{end}", FormulaRule(formula=[f'${letter}2="{label}"'], fill=fill))
+        if not any(c.locked for c in columns):
+            return
+        for column, spec in enumerate(columns, 1):
+            if not spec.locked:  # empty cells below the data take the column's style: new rows stay editable
+                dimension = ws.column_dimensions[get_column_letter(column)]
+                dimension.protection = Protection(locked=False)
+                if spec.date:
+                    dimension.number_format = _DATE_FORMAT
+        # Protection without a password: it guards against accidents, not people. Filtering,
+        # sorting and resizing stay allowed.
+        p = ws.protection
+        p.sheet = True
+        p.autoFilter = p.sort = p.formatColumns = p.formatRows = p.formatCells = False
 
 
 def _lists(book: _Book) -> None:
@@ -195,7 +270,7 @@ def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[d
     validations = {i: c.choices for i, c in enumerate(columns, 1) if c.choices}
     literal = [i for i, c in enumerate(columns) if c.literal]
     book.sheet(name, kind, [book.t(c.workbook_label) for c in columns], [[row.get(c.code, "") for c in columns] for row in rows],
-               validations, entity=entity, keys=[c.code for c in columns], literal=literal)
+               validations, entity=entity, keys=[c.code for c in columns], literal=literal, columns=columns)
 
 
 def _mappings(book: _Book) -> None:
@@ -212,7 +287,7 @@ def _mappings(book: _Book) -> None:
                 "direction": book.code("direction", f.direction), "rule": f.rule or "",
                 "validation": f.validation or "", "default": f.default or "", "example": f.example or "",
                 "description": f.description or "", "note": f.note or "", "enum": f.enum or "",
-                "status": book.code("status", f.status),
+                "status": book.code("status", review_status(f.status)),
             }
             for f in e.fields
         ]
