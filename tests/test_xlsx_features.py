@@ -96,7 +96,9 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     assert by_value["-"].value == "-" and by_value["-"].data_type == "s"
     plan = wb["实施计划"]
     assert isinstance(plan["B2"].value, int)  # numbers stay numbers
-    assert not any(c.data_type == "f" for c in cells)
+    # Only the summary's own counting formulas are formulas; no content ever becomes one.
+    assert not any(c.data_type == "f" for c in cells if c.parent.title != "汇总")
+    assert all(c.value.startswith(("=COUNTIF(", "=COUNTA(", "=SUM(", "=IF(")) for c in cells if c.data_type == "f")
 
 
 @pytest.mark.parametrize("value, protect", [("=A1", True), ("+1", True), ("-1", True), ("@x", True), ("\tx", True),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import openpyxl
 import pytest
 
-from conftest import guide_for, rendered
+from conftest import FIXED_DATE, guide_for, need_tool, rendered, run_tool
 from guidegen.content.tables import TABLES
 from guidegen.core import i18n
+from guidegen.core.spreadsheet import sheet_title
 from guidegen.core.vocab import review_status
 from readback import xlsx_index, xlsx_workbook
 
@@ -98,3 +102,69 @@ def test_header_and_body_fonts_are_named_and_sized(lang: str) -> None:
         for cell in ws[2]:
             if cell.value is not None:
                 assert cell.font.name == expected and cell.font.sz >= 8, (ws.title, cell.coordinate)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_instructions_explain_every_status_and_what_not_to_change(lang: str) -> None:
+    wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
+    assert wb.sheetnames[:3] == [i18n.t(lang, "ws_instructions"), i18n.t(lang, "ws_summary"), i18n.t(lang, "ws_engagement")]
+    text = "\n".join(str(c.value) for row in wb[wb.sheetnames[0]].iter_rows(min_row=2) for c in row if c.value)
+    for status in ("approved", "to_review", "mapped", "not_required", "deprecated"):
+        assert i18n.code(lang, "status", status) in text
+    assert ("reviewer" in text) if lang == "en" else ("审核人" in text)
+    assert ("row key" in text) if lang == "en" else ("行键" in text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_summary_counts_rows_per_status_with_live_formulas_and_carries_the_sign_off(lang: str) -> None:
+    guide = guide_for("email-marketing", lang, None, "new")
+    wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
+    ws = wb[i18n.t(lang, "ws_summary")]
+    index = {row[2]: row[0] for row in xlsx_index(wb) if row[1] == "mapping"}
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:2] == (i18n.t(lang, "col_entity"), i18n.code(lang, "status", "mapped"))
+    for n, entity in enumerate(guide.data.entities, 1):
+        name, *formulas = rows[n]
+        assert name == entity.name
+        assert formulas[2].startswith("=COUNTIF(") and f"'{index[entity.id]}'!$S$2" in formulas[2]
+        assert f'"{i18n.code(lang, "status", "approved")}"' in formulas[2]
+        assert formulas[-1] == f"=IF(G{n + 1}=0,0,D{n + 1}/G{n + 1})"
+    assert ws.cell(2, 8).number_format == "0%"
+    total = len(guide.data.entities) + 2
+    assert rows[total - 1][0] == i18n.t(lang, "xl_total") and rows[total - 1][1] == f"=SUM(B2:B{total - 1})"
+    signoff = rows[total + 1]
+    assert signoff[:4] == tuple(i18n.t(lang, c.label) for c in TABLES["approvals"].columns)
+    assert [r[0] for r in rows[total + 2:]] == [a.role for a in guide.approvals]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_engagement_sheet_has_a_real_date_and_no_repeated_labels(lang: str) -> None:
+    wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
+    rows = list(wb[i18n.t(lang, "ws_engagement")].iter_rows(values_only=True))
+    labels = [r[0] for r in rows if r[0]]
+    assert len(labels) == len(set(labels))
+    date = dict(rows)[i18n.t(lang, "cover_date")]
+    assert isinstance(date, dt.datetime) and date.date().isoformat() == FIXED_DATE
+
+
+def test_long_sheet_names_are_cut_at_whole_words() -> None:
+    taken: set[str] = set()
+    assert sheet_title("Map-Order → CRM order (pattern based routing)", taken) == "Map-Order → CRM order"
+    assert sheet_title("Map-Order → CRM order (pattern based routing)", taken) == "Map-Order → CRM order (2)"
+    assert sheet_title("Map-Subscription and consent preferences", taken) == "Map-Subscription and consent"
+
+
+def test_summary_formulas_compute_in_a_real_spreadsheet(tmp_path: Path) -> None:
+    soffice = need_tool("soffice")
+    wb = xlsx_workbook(rendered("email-marketing", "xlsx", "en"))
+    sheet = next(row[0] for row in xlsx_index(wb) if row[1] == "mapping")
+    wb[sheet]["S2"] = "Approved"
+    wb[sheet]["S3"] = "Not required"
+    wb.save(tmp_path / "edited.xlsx")
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), "edited.xlsx"],
+                      cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = list(openpyxl.load_workbook(tmp_path / "out" / "edited.xlsx", data_only=True)["Summary"].iter_rows(values_only=True))
+    guide = guide_for("email-marketing", "en", None, "new")
+    fields = len(guide.data.entities[0].fields)
+    assert values[1][:8] == ("Contact master", 0, fields - 2, 1, 1, 0, fields, pytest.approx(1 / fields))

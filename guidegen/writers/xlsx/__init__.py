@@ -53,6 +53,10 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
+class Formula(str):
+    """A live formula (written by this module, never taken from content)."""
+
+
 def _units(text: str) -> int:
     longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
                   default=0)
@@ -83,7 +87,7 @@ class _Book:
         self.index: list[list[str]] = []
         self.lists = Lists()
         self.lists_title = ""
-        self._styles: dict[tuple[bool, bool, bool], StyleArray] = {}
+        self._styles: dict[tuple[bool, bool, str | None], StyleArray] = {}
         self.font = _FONT_NAMES.get(self.lang, _LATIN_FONT)
 
     def t(self, key: str, **values: Any) -> str:
@@ -96,8 +100,12 @@ class _Book:
         return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
 
     def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False, locked: bool = True,
-             date: bool = False) -> WriteOnlyCell:
+             date: bool = False, number_format: str | None = None) -> WriteOnlyCell:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
+        if isinstance(value, Formula):
+            cell = WriteOnlyCell(ws, value=str(value))
+            cell._style = StyleArray(self._style(ws, header, locked, number_format))
+            return cell
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
             if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell
@@ -105,13 +113,15 @@ class _Book:
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
+        if (date or isinstance(value, dt.date)) and not header:
+            number_format = _DATE_FORMAT
         # Styles are copied as index arrays from a prototype cell: assigning style objects to
         # every cell makes openpyxl hash them each time, which dominates large workbooks.
-        cell._style = StyleArray(self._style(ws, header, locked or header, date and not header))
+        cell._style = StyleArray(self._style(ws, header, locked or header, number_format))
         return cell
 
-    def _style(self, ws: Any, header: bool, locked: bool = True, date: bool = False) -> StyleArray:
-        key = (header, locked, date)
+    def _style(self, ws: Any, header: bool, locked: bool = True, number_format: str | None = None) -> StyleArray:
+        key = (header, locked, number_format)
         if key not in self._styles:
             proto = WriteOnlyCell(ws)
             if header:
@@ -122,26 +132,31 @@ class _Book:
                 proto.alignment, proto.border = _WRAP, _BORDER
             if not locked:
                 proto.protection = Protection(locked=False)
-            if date:
-                proto.number_format = _DATE_FORMAT
+            if number_format:
+                proto.number_format = number_format
             self._styles[key] = proto._style
         return self._styles[key]
 
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
-              literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = ()) -> None:
+              literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = (),
+              blocks: Sequence[tuple[list[str], list[list[Any]]]] = (), formats: dict[int, str] | None = None) -> Any:
         """One data sheet: header row, rows, and every working feature.
 
         ``columns`` (from a table declaration) adds the review features: input prompts, date
-        cells, row shading by status and, when a column is locked, sheet protection.
+        cells, row shading by status and, when a column is locked, sheet protection. ``blocks``
+        are further small tables (header, rows) below the first, after an empty row;
+        ``formats`` gives number formats by column (0-based).
         """
         title = sheet_title(name, self.taken)
         ws = self.wb.create_sheet(title)
         validations = validations or {}
+        extra = [r for head, body in blocks for r in [head, *body]]
         for index, header in enumerate(headers, 1):
-            values = [header] + [row[index - 1] for row in rows[:500]]
+            values = [header] + [row[index - 1] for row in rows[:500]] + [r[index - 1] for r in extra if len(r) >= index]
             values += self.lists.columns.get(validations.get(index, ""), [])  # room for every drop-down label
-            width = max(_units(markdown_to_plain(str(v))) if v is not None else 0 for v in values)
+            width = max(_units(markdown_to_plain(str(v))) if v is not None and not isinstance(v, Formula) else 0
+                        for v in values)
             ws.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
         ws.freeze_panes = "B2"
         last_col = get_column_letter(len(headers))
@@ -179,11 +194,18 @@ class _Book:
         self._review_features(ws, columns, end)
         locked = {i for i, c in enumerate(columns) if c.locked}
         dates = {i for i, c in enumerate(columns) if c.date}
+        formats = formats or {}
         ws.append([self.cell(ws, h, header=True) for h in headers])
         for row in rows:
-            ws.append([self.cell(ws, v, literal=i in literal, locked=i in locked or not locked, date=i in dates)
-                       for i, v in enumerate(row)])
+            ws.append([self.cell(ws, v, literal=i in literal, locked=i in locked or not locked, date=i in dates,
+                                 number_format=formats.get(i)) for i, v in enumerate(row)])
+        for head, body in blocks:
+            ws.append([])
+            ws.append([self.cell(ws, h, header=True) for h in head])
+            for row in body:
+                ws.append([self.cell(ws, v, locked=False) for v in row])  # filled in by hand
         self.index.append([title, kind, entity, ",".join(keys)])
+        return ws
 
     def _prompt(self, dv: DataValidation, title: str, key: str | None) -> None:
         if not key:
@@ -246,22 +268,65 @@ def _engagement(book: _Book) -> None:
         [book.t("param_software"), m.software],
         [book.t("cover_integration"), m.integration],
         [book.t("cover_type"), m.software_kind],
-        [book.t("param_blueprint"), m.blueprint],
         [book.t("cover_complexity"), book.code("complexity", m.complexity)],
         [book.t("cover_scenario"), book.code("scenario", m.scenario)],
         [book.t("param_language"), book.code("lang", m.lang)],
         [book.t("s_phases"), book.t("weeks_range", a=lo, b=hi)],
-        [book.t("param_start_date"), m.start_date.isoformat() if m.start_date else ""],
+        [book.t("param_start_date"), m.start_date],
         [book.t("cover_version"), m.version],
-        [book.t("cover_date"), m.date.isoformat()],
+        [book.t("cover_date"), m.date],
         [book.t("cover_author"), m.author or ""],
         [book.t("param_generator"), "guidegen"],
-        ["", ""],
-        [book.t("signoff"), book.t("col_name")],
     ]
-    rows += [[book.t(k), ""] for k in ("signoff_prepared", "signoff_reviewed", "signoff_approved")]
     headers = [book.t("col_parameter"), book.t("col_param_value")]
     book.sheet(book.t("ws_engagement"), "engagement", headers, rows)
+
+
+def _instructions(book: _Book) -> None:
+    """How to review, what each status means and what not to change."""
+    labels = {c: book.code("status", c) for c in CODE_GROUPS["status"]}
+    keys = ("xl_howto_review", "xl_howto_status", "xl_howto_edit", "xl_howto_add", "xl_howto_keep", "xl_howto_summary")
+    rows = [[n, book.t(k, **labels)] for n, k in enumerate(keys, 1)]
+    ws = book.sheet(book.t("ws_instructions"), "instructions", [book.t("col_step"), book.t("col_instruction")], rows)
+    ws.column_dimensions["B"].width = 100
+
+
+def _summary(book: _Book) -> None:
+    """Rows per status per entity as live formulas over the mapping sheets, and the sign-off block."""
+    g = book.guide
+    codes = TABLES["mapping"].codes()
+    status = get_column_letter(codes.index("status") + 1)
+    source = get_column_letter(codes.index("source") + 1)
+    statuses = CODE_GROUPS["status"]
+    names = {e.id: e.name for e in g.data.entities}
+    sheets = [(title, entity) for title, kind, entity, _ in book.index if kind == "mapping"]
+    rows: list[list[Any]] = []
+    total_col = get_column_letter(len(statuses) + 2)
+    approved_col = get_column_letter(statuses.index("approved") + 2)
+    for n, (title, entity) in enumerate(sheets, 2):
+        end = sum(1 for e in g.data.entities if e.id == entity for _ in e.fields) + 1 + EXTRA_ROWS
+        where = quote_sheetname(title)
+        counts = [Formula(f'=COUNTIF({where}!${status}$2:${status}${end},"{book.code("status", s).replace(chr(34), chr(34) * 2)}")')
+                  for s in statuses]
+        rows.append([names.get(entity, entity), *counts, Formula(f"=COUNTA({where}!${source}$2:${source}${end})"),
+                     Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
+    last = len(sheets) + 1
+    n = last + 1
+    rows.append([book.t("xl_total"), *[Formula(f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})")
+                                        for c in range(2, len(statuses) + 3)],
+                 Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
+    headers = [book.t("col_entity"), *[book.code("status", s) for s in statuses], book.t("col_total"),
+               book.t("col_percent_approved")]
+    approvals = [[a.role, a.name or "", a.date, ""] for a in g.approvals] or [
+        [book.t(k), "", None, ""] for k in ("signoff_prepared", "signoff_reviewed", "signoff_approved")]
+    signoff = [book.t(c.label) for c in TABLES["approvals"].columns]
+    order = [c.code for c in TABLES["approvals"].columns]  # role, name, signature, date
+    block = [[row[("role", "name", "date", "signature").index(code)] for code in order] for row in approvals]
+    book.sheet(book.t("ws_summary"), "summary", headers, rows, blocks=[(signoff, block)],
+               formats={len(headers) - 1: "0%"})
+    # Written after the mapping sheets (its formulas name them), shown right after the instructions.
+    sheets = book.wb._sheets  # write-only sheets are not in Workbook.worksheets, so move_sheet cannot see them
+    sheets.insert(1, sheets.pop())
 
 
 def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[dict[str, Any]], entity: str = "") -> None:
@@ -370,7 +435,8 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     book = _Book(guide)
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
-    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks):
+    for build in (_instructions, _engagement, _mappings, _summary, _enums, _rules, _tests, _traceability, _plan,
+                  _metrics, _risks):
         build(book)
     _write_lists(book)
     _index(book)
