@@ -54,7 +54,7 @@ class Declaration:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__module__ == __name__:
+        if cls.__module__ == __name__ or cls.__dict__.get("__abstract__"):
             return
         if cls.__name__ in DECLARATIONS:
             raise ContentMismatch(f"content type {cls.__name__} declared twice")
