@@ -168,3 +168,55 @@ def test_summary_formulas_compute_in_a_real_spreadsheet(tmp_path: Path) -> None:
     guide = guide_for("email-marketing", "en", None, "new")
     fields = len(guide.data.entities[0].fields)
     assert values[1][:8] == ("Contact master", 0, fields - 2, 1, 1, 0, fields, pytest.approx(1 / fields))
+
+
+def _word_heights(html: str) -> list[list[float]]:
+    """Per page, the heights of the words' boxes as pdftotext -bbox reports them."""
+    import re
+
+    return [[float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+            for page in html.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_sheet_prints_with_no_text_below_8_points(lang: str, tmp_path: Path) -> None:
+    soffice, pdftotext, pdffonts = need_tool("soffice"), need_tool("pdftotext"), need_tool("pdffonts")
+    (tmp_path / "book.xlsx").write_bytes(rendered("email-marketing", "xlsx", lang))
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                       "--outdir", str(tmp_path), "book.xlsx"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    fonts = run_tool([pdffonts, "book.pdf"], tmp_path).stdout
+    assert "Serif" not in fonts and "Times" not in fonts  # every cell names its font: no serif fallback
+    run_tool([pdftotext, "-bbox", "book.pdf", "book.html"], tmp_path)
+    html = (tmp_path / "book.html").read_text(encoding="utf-8")
+    pages = _word_heights(html)
+    # The Instructions sheet prints at 100 %, so its text is the workbook's nominal FONT_SIZE:
+    # the box height of that text calibrates box height to point size for the fonts used.
+    from guidegen.writers.xlsx import FONT_SIZE
+
+    points_per_box = FONT_SIZE / min(pages[0])
+    smallest = min(min(heights) for heights in pages if heights) * points_per_box
+    assert smallest >= 8 - 0.05, smallest
+    wb = xlsx_workbook((tmp_path / "book.xlsx").read_bytes())
+    title = guide_for("email-marketing", lang, None, "new").meta.title
+    assert html.count("<page ") >= len([ws for ws in wb.worksheets if ws.sheet_state == "visible"])
+    words = html.split("<page ")[1:]
+    assert all(title.split()[0] in page for page in words)  # the print header is on every page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_print_setup_keeps_text_legible_with_headers_footers_and_row_heights(lang: str) -> None:
+    from guidegen.writers.xlsx import MIN_PRINT_SCALE
+
+    wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
+    for ws in (w for w in wb.worksheets if w.sheet_state == "visible"):
+        assert ws.page_setup.scale >= MIN_PRINT_SCALE and not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.paperSize in (8, 9) and ws.print_title_rows == "$1:$1"
+        assert ws.oddHeader.right.text == "&A" and "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert ws.oddHeader.center.text == guide_for("email-marketing", lang, None, "new").meta.title
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 40)):
+            longest = max((len(str(c.value).split("\n")) for c in row if c.value is not None), default=1)
+            assert ws.row_dimensions[row[0].row].height >= longest * 13, (ws.title, row[0].row)
+    mapping = _mapping_sheets(wb)[0]
+    assert mapping.page_setup.paperSize == 8 and mapping.page_setup.orientation == "landscape"
+    assert mapping.print_title_cols == "$A:$A"  # the key column repeats on the pages of a wide sheet

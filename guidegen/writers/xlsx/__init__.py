@@ -53,6 +53,42 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
+# Print layout. Sheets are printed at a fixed scale (never "fit to one page wide", which
+# shrank a 23-column sheet to 3-4 pt): the smallest paper and orientation that holds the sheet
+# at 100 %, else A3 landscape at no less than 80 % (10 pt text prints at >= 8 pt) with the
+# columns that do not fit on following pages and the key column repeated.
+MIN_PRINT_SCALE = 80
+_MARGIN_IN = 0.7  # Excel's default left and right margins
+_PAPERS = (("9", "portrait", 8.27), ("9", "landscape", 11.69), ("8", "landscape", 16.54))  # A4, A4, A3 (width, inches)
+_LINE_PT = {"zh": 17.0}  # a line of 10 pt text in the body font (Microsoft YaHei / Noto Sans CJK are taller)
+_LATIN_LINE_PT = 13.5
+
+
+def _column_points(width: float) -> float:
+    """Printed width of a column of ``width`` characters (Excel: 7 px per character + 5 px padding at 96 dpi)."""
+    return (width * 7 + 5) * 0.75
+
+
+def print_layout(widths: Sequence[float]) -> tuple[str, str, int]:
+    """(paper size code, orientation, scale %) for a sheet with these column widths."""
+    need = sum(_column_points(w) for w in widths)
+    for paper, orientation, inches in _PAPERS:
+        printable = (inches - 2 * _MARGIN_IN) * 72
+        if need <= printable:
+            return paper, orientation, 100
+    printable = (_PAPERS[-1][2] - 2 * _MARGIN_IN) * 72
+    return _PAPERS[-1][0], _PAPERS[-1][1], max(MIN_PRINT_SCALE, min(100, int(100 * printable / need)))
+
+
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell needs in a column ``width`` characters wide."""
+    if value is None or isinstance(value, Formula):
+        return 1
+    text = markdown_to_plain(str(value)) if isinstance(value, str) else str(value)
+    room = max(width - 1.5, 1)
+    return sum(max(1, -(-_units(line) // room)) for line in text.split("\n"))
+
+
 class Formula(str):
     """A live formula (written by this module, never taken from content)."""
 
@@ -152,22 +188,23 @@ class _Book:
         ws = self.wb.create_sheet(title)
         validations = validations or {}
         extra = [r for head, body in blocks for r in [head, *body]]
+        widths: list[float] = []
         for index, header in enumerate(headers, 1):
             values = [header] + [row[index - 1] for row in rows[:500]] + [r[index - 1] for r in extra if len(r) >= index]
             values += self.lists.columns.get(validations.get(index, ""), [])  # room for every drop-down label
             width = max(_units(markdown_to_plain(str(v))) if v is not None and not isinstance(v, Formula) else 0
                         for v in values)
-            ws.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
+            widths.append(max(8, min(width + 2, 60)))
+            ws.column_dimensions[get_column_letter(index)].width = widths[-1]
         ws.freeze_panes = "B2"
         last_col = get_column_letter(len(headers))
         last_row = max(len(rows) + 1, 2)
         ws.auto_filter.ref = f"A1:{last_col}{last_row}"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self._print_setup(ws, widths, title)
+        line = _LINE_PT.get(self.lang, _LATIN_LINE_PT)
+        for number, row in enumerate([headers, *rows, *([[]] if blocks else []), *extra], 1):
+            lines = max((_lines(v, w) for v, w in zip(row, widths)), default=1)
+            ws.row_dimensions[number].height = round(min(lines * line + 4, 409), 1)  # 409 pt: Excel's limit
         prompts = {i: c.prompt for i, c in enumerate(columns, 1) if c.prompt}
         end = len(rows) + 1 + EXTRA_ROWS
         for column, list_key in validations.items():
@@ -206,6 +243,20 @@ class _Book:
                 ws.append([self.cell(ws, v, locked=False) for v in row])  # filled in by hand
         self.index.append([title, kind, entity, ",".join(keys)])
         return ws
+
+    def _print_setup(self, ws: Any, widths: Sequence[float], title: str) -> None:
+        """Paper, orientation and scale that keep text legible; header (client, title, sheet) and page numbers."""
+        paper, orientation, scale = print_layout(widths)
+        ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.scale = paper, orientation, scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+        ws.print_title_rows = "1:1"
+        if scale < 100 or paper == "8":
+            ws.print_title_cols = "A:A"  # the key column on every page of a wide sheet
+        m = self.guide.meta
+        escape = lambda text: text.replace("&", "&&")  # noqa: E731 - '&' starts a header code
+        for part, text in ((ws.oddHeader.left, escape(m.client or "")), (ws.oddHeader.center, escape(m.title)),
+                           (ws.oddHeader.right, "&A"), (ws.oddFooter.center, self.t("xl_page"))):
+            part.text, part.size, part.font = text, FONT_SIZE, self.font
 
     def _prompt(self, dv: DataValidation, title: str, key: str | None) -> None:
         if not key:
@@ -287,8 +338,7 @@ def _instructions(book: _Book) -> None:
     labels = {c: book.code("status", c) for c in CODE_GROUPS["status"]}
     keys = ("xl_howto_review", "xl_howto_status", "xl_howto_edit", "xl_howto_add", "xl_howto_keep", "xl_howto_summary")
     rows = [[n, book.t(k, **labels)] for n, k in enumerate(keys, 1)]
-    ws = book.sheet(book.t("ws_instructions"), "instructions", [book.t("col_step"), book.t("col_instruction")], rows)
-    ws.column_dimensions["B"].width = 100
+    book.sheet(book.t("ws_instructions"), "instructions", [book.t("col_step"), book.t("col_instruction")], rows)
 
 
 def _summary(book: _Book) -> None:
