@@ -220,3 +220,79 @@ def test_print_setup_keeps_text_legible_with_headers_footers_and_row_heights(lan
     mapping = _mapping_sheets(wb)[0]
     assert mapping.page_setup.paperSize == 8 and mapping.page_setup.orientation == "landscape"
     assert mapping.print_title_cols == "$A:$A"  # the key column repeats on the pages of a wide sheet
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_review_decisions_round_trip_into_the_blueprint_and_the_guide(lang: str, tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT, run_cli
+
+    blueprint = tmp_path / "email-marketing.yaml"
+    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", lang, "--out", tmp_path / "v1",
+                             "--date", FIXED_DATE)
+    assert code == 0, err
+    workbook = Path(out.split()[0])
+    wb = openpyxl.load_workbook(workbook)
+    sheet = next(row[0] for row in xlsx_index(wb) if row[1] == "mapping")
+    ws = wb[sheet]
+    col = {code: _column(ws, code) for code in ("key", "status", "reviewer", "decided", "comment")}
+    first, second = ws.cell(2, col["key"]).value, ws.cell(3, col["key"]).value
+    ws.cell(2, col["status"]).value = i18n.code(lang, "status", "approved")
+    ws.cell(2, col["reviewer"]).value = "Li Wei"
+    ws.cell(2, col["decided"]).value = dt.date(2026, 12, 3)
+    ws.cell(2, col["comment"]).value = "OK after the = ended - connected check" if lang == "en" else "核对后同意"
+    ws.cell(3, col["status"]).value = i18n.code(lang, "status", "not_required")
+    ws.cell(3, col["reviewer"]).value = "Anna"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+
+    code, out, err = run_cli("import-mapping", edited, blueprint)
+    assert code == 0, err
+    assert "reviewer (empty) → 'Li Wei'" in out and "decided (empty) → '2026-12-03'" in out
+    from guidegen.blueprint.loader import load_blueprint
+
+    entity = load_blueprint(blueprint).blueprint.data.entities[0]
+    fields = {f.key: f for f in entity.fields}
+    assert fields[first].status == "approved" and fields[first].reviewer == "Li Wei"
+    assert fields[first].decided == dt.date(2026, 12, 3) and fields[first].comment
+    assert fields[second].status == "not_required" and fields[second].reviewer == "Anna" and fields[second].decided is None
+
+    # the workbook rendered from the updated blueprint shows the decisions and imports with no changes
+    code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--format", "md", "--lang", lang,
+                             "--out", tmp_path / "v2", "--date", FIXED_DATE)
+    assert code == 0, err
+    produced = out.split()
+    again = next(Path(p) for p in produced if p.endswith(".xlsx"))
+    ws2 = openpyxl.load_workbook(again)[sheet]
+    assert ws2.cell(2, col["status"]).value == i18n.code(lang, "status", "approved")
+    assert ws2.cell(2, col["reviewer"]).value == "Li Wei"
+    assert ws2.cell(2, col["decided"]).value.date() == dt.date(2026, 12, 3)
+    assert ws2.cell(2, col["comment"]).value == fields[first].comment
+    code, out, err = run_cli("import-mapping", again, blueprint)
+    assert code == 0 and "no changes" in out, out + err
+
+    markdown = next(Path(p) for p in produced if p.endswith(".md")).read_text(encoding="utf-8")
+    total = sum(len(e.fields) for e in guide_for("email-marketing", lang, None, "new").data.entities)
+    assert i18n.t(lang, "approval_summary_dated", a=1, b=total, date="2026-12-03") in markdown
+    assert "Li Wei" in markdown and fields[first].comment in markdown
+
+
+def test_an_unreadable_decision_date_is_refused_with_its_cell(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT, run_cli
+
+    blueprint = tmp_path / "email-marketing.yaml"
+    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", "en", "--out", tmp_path, "--date", FIXED_DATE)
+    wb = openpyxl.load_workbook(Path(out.split()[0]))
+    ws = _mapping_sheets(wb)[0]
+    ws.cell(2, _column(ws, "decided")).value = "next week"
+    wb.save(tmp_path / "edited.xlsx")
+    before = blueprint.read_bytes()
+    code, out, err = run_cli("import-mapping", tmp_path / "edited.xlsx", blueprint)
+    letter = openpyxl.utils.get_column_letter(_column(ws, "decided"))
+    assert code == 2 and f"{ws.title}!{letter}2" in err and "next week" in err
+    assert blueprint.read_bytes() == before

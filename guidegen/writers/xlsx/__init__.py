@@ -403,6 +403,7 @@ def _mappings(book: _Book) -> None:
                 "validation": f.validation or "", "default": f.default or "", "example": f.example or "",
                 "description": f.description or "", "note": f.note or "", "enum": f.enum or "",
                 "status": book.code("status", review_status(f.status)),
+                "reviewer": f.reviewer or "", "decided": f.decided, "comment": f.comment or "",
             }
             for f in e.fields
         ]
