@@ -296,3 +296,29 @@ def test_an_unreadable_decision_date_is_refused_with_its_cell(tmp_path: Path) ->
     letter = openpyxl.utils.get_column_letter(_column(ws, "decided"))
     assert code == 2 and f"{ws.title}!{letter}2" in err and "next week" in err
     assert blueprint.read_bytes() == before
+
+
+def test_a_workbook_sent_before_the_review_columns_still_imports(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT, run_cli
+
+    blueprint = tmp_path / "email-marketing.yaml"
+    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--out", tmp_path, "--date", FIXED_DATE)
+    wb = openpyxl.load_workbook(Path(out.split()[0]))
+    old_codes = [c for c in TABLES["mapping"].codes() if c not in ("reviewer", "decided", "comment")]
+    index = wb["_guidegen"]
+    for row in index.iter_rows(min_row=2):
+        if row[1].value == "mapping":
+            row[3].value = ",".join(old_codes)
+            ws = wb[row[0].value]
+            ws.delete_cols(len(old_codes) + 1, 3)
+            for cell in ws[ws.cell(1, old_codes.index("status") + 1).column_letter][1:]:
+                if cell.value == i18n.code("zh", "status", "to_review"):
+                    cell.value = i18n.code("zh", "status", "mapped")  # what old workbooks said
+    wb.save(tmp_path / "old.xlsx")
+    before = blueprint.read_bytes()
+    code, out, err = run_cli("import-mapping", tmp_path / "old.xlsx", blueprint)
+    assert code == 0 and "no changes" in out, out + err
+    assert blueprint.read_bytes() == before
