@@ -12,8 +12,8 @@ from .typography import polish_zh
 
 _LABELS: dict[str, tuple[str, str]] = {
     # general
-    "the_client": ("企业", "the organisation"),
-    "middleware": ("集成中间层", "integration layer"),
+    "the_client": ("企业", "the organization"),
+    "middleware": ("集成层", "integration layer"),
     "first_version": ("初始版本", "Initial version"),
     "yes": ("是", "Yes"),
     "no": ("否", "No"),
@@ -241,7 +241,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "s_incident": ("故障处理流程", "Incident handling"),
     "s_runbooks": ("运行手册（Runbook）", "Runbooks"),
     "s_change": ("变更与升级流程", "Change and upgrade process"),
-    "s_runbook_notes": ("运行手册要点", "Operations manual essentials"),
+    "s_runbook_notes": ("运维手册要点", "Operations manual essentials"),
     "col_level": ("告警级别", "Alert level"),
     "col_definition": ("定义", "Definition"),
     "col_response": ("响应要求", "Response"),
@@ -303,7 +303,7 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
     "system": {
         "crm": ("{crm}", "{crm}"),
         "software": ("{software}", "{software}"),
-        "middleware": ("集成中间层", "Integration layer"),
+        "middleware": ("集成层", "Integration layer"),
         "crm_ui": ("{crm} 前端", "{crm} front end"),
     },
     "direction": {

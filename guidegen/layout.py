@@ -542,7 +542,7 @@ def _data(b: _Builder) -> None:
                 f"mapping:{e.id}",
                 b.t("cap_mapping", name=e.name),
                 mapping_columns(b),
-                [[f.source, f.target, _type_label(b, f.source_type, f.type), b.yes_no(f.required),
+                [[_field_label(b, f.source), _field_label(b, f.target), _type_label(b, f.source_type, f.type), b.yes_no(f.required),
                   direction_arrow(e.source, f.direction), f.rule or "", f.validation or "", f.example or "",
                   _join_note(f.description, f.note, _status_note(b, f.status))] for f in e.fields],
                 wide=True,
@@ -573,6 +573,14 @@ def _data(b: _Builder) -> None:
          Column(b.t("col_on_failure"), 2.2)],
         [[r.id, r.title, r.text, r.on_failure or ""] for r in d.validations],
     ))
+
+
+def _field_label(b: _Builder, field: str) -> str:
+    """A field name, or the language's "none" mark where the blueprint writes n/a (no such field).
+
+    The workbook keeps the literal n/a that import-mapping reads back; documents show a dash, not
+    an English abbreviation in a Chinese table."""
+    return b.t("none") if field.strip().lower() in ("n/a", "-") else field
 
 
 def _type_label(b: _Builder, source_type: str, target_type: str) -> str:
