@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import available_builtins, guide_for, rendered
-from guidegen import i18n
+from guidegen.core import i18n
 from readback import docx_headings, docx_tables, md_headings, md_tables, xlsx_index, xlsx_workbook
 
 BLUEPRINTS = available_builtins()
