@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
-from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.diagnostics import problems_from_validation
 from guidegen.core.errors import UserError, fail
+from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.yamlsource import LocDict, load_yaml_file
 
 Format = Literal["docx", "md", "xlsx"]
