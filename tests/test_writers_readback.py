@@ -8,14 +8,10 @@ import pytest
 
 from conftest import available_builtins, guide_for, rendered
 from guidegen.core import i18n
+from guidegen.document.chapters.data import shown_field
 from readback import docx_headings, docx_tables, md_headings, md_tables, xlsx_index, xlsx_workbook
 
 BLUEPRINTS = available_builtins()
-
-
-def _shown(field: str, lang: str) -> str:
-    """How a document shows a mapping field: n/a (no such field) as the language's dash."""
-    return i18n.t(lang, "none") if field.strip().lower() in ("n/a", "-") else field
 
 
 def _strip_number(text: str) -> str:
@@ -32,7 +28,8 @@ def test_document_holds_every_mapping_row_in_order(blueprint: str, lang: str, fm
     for entity in guide.data.entities:
         matches = [t for t in tables if t.caption.endswith(entity.name + suffix)]
         assert matches, f"no table captioned for {entity.name}"
-        assert [(r[0], r[1]) for r in matches[0].rows] == [(_shown(f.source, lang), _shown(f.target, lang)) for f in entity.fields]
+        assert [(r[0], r[1]) for r in matches[0].rows] == [(shown_field(f.source, i18n.t(lang, "none")), shown_field(f.target, i18n.t(lang, "none")))
+                                                               for f in entity.fields]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -34,17 +34,18 @@ def _status_note(b: Builder, status: str) -> str | None:
     return f"*{b.t('col_status')}{b.colon()}{b.code('status', status)}*"
 
 
-def field_label(b: Builder, field: str) -> str:
-    """A field name, or the language's "none" mark where the blueprint writes n/a (no such field).
+def shown_field(field: str, none_mark: str) -> str:
+    """How a document shows a mapping field: ``none_mark`` where the blueprint writes n/a or -
+    (no such field), else the field as written.
 
-    The workbook keeps the literal n/a that import-mapping reads back; documents show a dash, not
-    an English abbreviation in a Chinese table."""
-    return b.t("none") if field.strip().lower() in ("n/a", "-") else field
+    The workbook keeps the literal n/a that import-mapping reads back; documents show the
+    language's dash, not an English abbreviation in a Chinese table."""
+    return none_mark if field.strip().lower() in ("n/a", "-") else field
 
 
 def mapping_row(b: Builder, e: Entity, f: FieldMapping) -> dict[str, str]:
     return {
-        "source": field_label(b, f.source), "target": field_label(b, f.target), "type": type_label(b, f.source_type or f.type, f.type),
+        "source": shown_field(f.source, b.t("none")), "target": shown_field(f.target, b.t("none")), "type": type_label(b, f.source_type or f.type, f.type),
         "required": b.yes_no(f.required), "direction": direction_arrow(e.source, f.direction or e.direction),
         "rule": f.rule or "", "validation": f.validation or "", "example": f.example or "",
         "note": _join_note(f.description, f.note, _status_note(b, f.status)),
