@@ -153,3 +153,7 @@ class Blueprint(Strict):
     testing: Testing = Field(default_factory=Testing, description="Section 5: testing.")
     operations: Operations = Field(default_factory=Operations, description="Section 6: operations.")
     summary: Summary = Field(default_factory=Summary, description="Section 7: summary and risk register.")
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="Sources register: every law, standard and vendor page the content was verified against, cited by id.",
+    )

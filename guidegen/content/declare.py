@@ -20,7 +20,7 @@ import types
 import typing
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 T = TypeVar("T")
@@ -54,7 +54,7 @@ class Declaration:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__module__ == __name__:
+        if cls.__module__ == __name__ or cls.__dict__.get("__abstract__"):
             return
         if cls.__name__ in DECLARATIONS:
             raise ContentMismatch(f"content type {cls.__name__} declared twice")
@@ -62,7 +62,13 @@ class Declaration:
 
 
 class Item(Declaration):
-    """A list item: in a blueprint it may carry ``when`` (and ``omit`` to drop an inherited one)."""
+    """A list item: in a blueprint it may carry ``when`` (and ``omit`` to drop an inherited one)
+    and cite the sources its facts come from."""
+
+    sources: BlueprintOnly[IdList] = Field(
+        default_factory=list,
+        description="Ids of the sources (in 'sources') this item's facts come from; cited sources make the guide's References.",
+    )
 
 
 class Section(Declaration):
