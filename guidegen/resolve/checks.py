@@ -222,6 +222,13 @@ def _coverage(r: _Reporter, bp: Blueprint) -> None:
     for i, risk in enumerate(bp.summary.risks):
         if risk.mitigation is None:
             r.warn(("summary", "risks", i), f"risk {risk.id} has no mitigation")
+    if bp.traits is None:
+        marked = [f"{item.id} ({', '.join(item.applies_to)})" for _, item in items_naming("applies_to", bp)
+                  if getattr(item, "id", None)]
+        if marked:
+            r.warn(("id",), f"the blueprint declares no traits, so every shared item applies, including {len(marked)} "
+                   f"meant for some kinds of integration only: {'; '.join(marked[:6])}",
+                   hint="add traits: [personal_data, ...] (personal_data, marketing_consent, payment_cards, call_recording)")
     today = build_date()
     for i, source in enumerate(bp.sources):
         if (today - source.verified).days > SOURCE_MAX_AGE_DAYS:
@@ -236,7 +243,8 @@ def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
             text = value.zh or ""
             if _CJK.search(text):
                 r.warn(path, "text is only in Chinese", expected="{zh: ..., en: ...}", given=text[:60])
-            elif len(_ENGLISH_WORD.findall(text)) >= 4:
+            elif len(_ENGLISH_WORD.findall(text)) >= 4 and path[:1] != ("sources",):
+                # (an English document title may stand in a Chinese guide's references)
                 r.warn(path, "text is only in English", expected="{zh: ..., en: ...}", given=text[:60])
         else:
             for lang in LANGS:

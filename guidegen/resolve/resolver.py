@@ -62,7 +62,8 @@ class _Context:
     # engagement goals name, which stay whatever goals they were written for.
     chosen_goals: frozenset[str] | None = None
     linked_tests: frozenset[str] = frozenset()
-    cited: dict[str, None] = field(default_factory=dict)  # source ids cited by converted items, in order
+    cited: dict[str, None] = field(default_factory=dict)
+    traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
     def locale(self) -> i18n.Locale:
@@ -93,6 +94,9 @@ class _Context:
     def applies(self, item: Any) -> bool:
         """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
         if isinstance(item, Conditional) and not item.applies(self.complexity, self.scenario):
+            return False
+        kinds = getattr(item, "applies_to", None)
+        if kinds and self.traits is not None and not self.traits.intersection(kinds):
             return False
         served = getattr(item, "goals", None)
         if served and self.chosen_goals is not None and not self.chosen_goals.intersection(served):
@@ -169,6 +173,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     complexity = engagement.complexity or blueprint.default_complexity
     scenario = engagement.scenario
     ctx = _Context(loaded, lang, complexity, scenario, {})
+    ctx.traits = frozenset(blueprint.traits) if blueprint.traits is not None else None
     ctx.variables = _template_variables(ctx, blueprint, engagement)
 
     meta = _meta(ctx, blueprint, engagement, complexity)
