@@ -47,9 +47,18 @@ def approval_summary(b: Builder, entities: list[Entity]) -> str:
     return b.t("approval_summary", a=approved, b=len(fields))
 
 
+def shown_field(field: str, none_mark: str) -> str:
+    """How a document shows a mapping field: ``none_mark`` where the blueprint writes n/a or -
+    (no such field), else the field as written.
+
+    The workbook keeps the literal n/a that import-mapping reads back; documents show the
+    language's dash, not an English abbreviation in a Chinese table."""
+    return none_mark if field.strip().lower() in ("n/a", "-") else field
+
+
 def mapping_row(b: Builder, e: Entity, f: FieldMapping) -> dict[str, str]:
     return {
-        "source": f.source, "target": f.target, "type": type_label(b, f.source_type or f.type, f.type),
+        "source": shown_field(f.source, b.t("none")), "target": shown_field(f.target, b.t("none")), "type": type_label(b, f.source_type or f.type, f.type),
         "required": b.yes_no(f.required), "direction": direction_arrow(e.source, f.direction or e.direction),
         "rule": f.rule or "", "validation": f.validation or "", "example": f.example or "",
         "note": _join_note(f.description, f.note, _status_note(b, f)),
