@@ -39,11 +39,19 @@ def _blueprint_dirs_option(f: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Show the full traceback of internal errors.")
+@click.option("--max-file-bytes", metavar="N", help="Raise the per-file size limit for a legitimately large blueprint, "
+              "project file, template or workbook (default 5 MiB; also $GUIDEGEN_MAX_FILE_BYTES). Never switched off.")
+@click.option("--max-rows", metavar="N", help="Raise the rows-per-sheet limit for a large workbook (default 50,000; also "
+              "$GUIDEGEN_MAX_ROWS). Never switched off.")
 @click.version_option(package_name="guidegen")
-def cli(debug: bool) -> None:
+def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
     """Generate CRM <-> third-party software integration guides (DOCX, Markdown, XLSX)
     from typed YAML blueprints. No LLM involved: the same inputs give the same files."""
+    from .budget import current, raise_limits
+
     _State.debug = debug
+    raise_limits(max_file_bytes, max_rows)
+    current()  # an invalid $GUIDEGEN_MAX_* is reported once, here
 
 
 # --------------------------------------------------------------------------- list
@@ -267,12 +275,16 @@ def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None
 # --------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
-    from .errors import UserError  # light: dataclasses only
+    from .budget import BudgetSetting
+    from .errors import Location, UserError  # light: dataclasses only
 
     try:
         cli.main(args=argv, prog_name="guidegen", standalone_mode=False)
     except UserError as exc:
         click.echo(exc.format(), err=True)
+        sys.exit(2)
+    except BudgetSetting as exc:
+        click.echo(UserError.single(Location(exc.source), f"invalid limit: {exc}", given=exc.given).format(), err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

@@ -11,12 +11,24 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator
+
+from .budget import Budget
 
 from .blueprint.text import Complexity, Id, Lang, Scenario, Strict, _listify
 from .diagnostics import problems_from_validation
 from .errors import UserError, fail
 from .yamlsource import LocDict, load_yaml_file
+
+def _date_in_range(value: dt.date) -> dt.date:
+    """Dates of a plan or a document between 1900 and 2099: a typo like 9999-12-31 would
+    overflow calendar arithmetic and no engagement needs it."""
+    if not Budget.first_year <= value.year <= Budget.last_year:
+        raise ValueError(f"a date from {Budget.first_year}-01-01 to {Budget.last_year}-12-31")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_date_in_range)]
 
 Format = Literal["docx", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
@@ -33,7 +45,7 @@ class RevisionSpec(Strict):
     """A line of the revision history."""
 
     version: str = Field(description="Version, e.g. 0.9.")
-    date: dt.date | None = Field(None, description="Date of the revision (YYYY-MM-DD).")
+    date: Date | None = Field(None, description="Date of the revision (YYYY-MM-DD).")
     author: str | None = Field(None, description="Who made the revision.")
     change: str = Field(description="What changed.")
 
@@ -48,7 +60,7 @@ class ApprovalSpec(Strict):
 
     role: str = Field(description="Role id from the blueprint's team, or a role name.")
     name: str | None = Field(None, description="Person who approves.")
-    date: dt.date | None = Field(None, description="Date of approval.")
+    date: Date | None = Field(None, description="Date of approval.")
 
 
 class GoalSpec(Strict):
@@ -85,8 +97,8 @@ class Engagement(Strict):
     )
     goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")
     add_goals: list[GoalEntry] = Field(default_factory=list, description="Goals added to the blueprint's (or to 'goals').")
-    start_date: dt.date | None = Field(None, description="Project start date (YYYY-MM-DD); phases get calendar dates.")
-    date: dt.date | None = Field(None, description="Document date (default: SOURCE_DATE_EPOCH, else today).")
+    start_date: Date | None = Field(None, description="Project start date (YYYY-MM-DD); phases get calendar dates.")
+    date: Date | None = Field(None, description="Document date (default: SOURCE_DATE_EPOCH, else today).")
     version: str = Field("1.0", description="Document version.")
     author: str | None = Field(None, description="Document author.")
     people: dict[Id, PersonSpec] = Field(default_factory=dict, description="Who fills each role: role id -> person.")
@@ -135,4 +147,7 @@ def with_overrides(engagement: Engagement, **options: Any) -> Engagement:
         return engagement
     data = engagement.model_dump(exclude_unset=True)
     data.update(given)
-    return Engagement.model_validate(data)
+    try:
+        return Engagement.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(problems_from_validation(exc, LocDict(data), Engagement, "command line")) from None

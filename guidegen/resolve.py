@@ -33,9 +33,21 @@ def document_date(engagement: Engagement) -> dt.date:
     if engagement.date:
         return engagement.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    if epoch is not None and epoch.strip():
+        return _epoch_date(epoch)
     return dt.date.today()
+
+
+def _epoch_date(epoch: str) -> dt.date:
+    """SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a date within the budget's years."""
+    from .budget import Budget
+
+    latest = int(dt.datetime(Budget.last_year, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp())
+    if epoch.strip().isdigit() and int(epoch.strip()[:12]) <= latest:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    raise UserError.single(Location("environment variable SOURCE_DATE_EPOCH"), "invalid SOURCE_DATE_EPOCH",
+                           expected=f"whole seconds since 1970-01-01 UTC, up to {latest} ({Budget.last_year}-12-31)",
+                           given=epoch[:40])
 
 
 def first_monday(start: dt.date) -> dt.date:

@@ -13,7 +13,13 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
+from ..budget import Budget
 from .text import Complexity, Conditional, Id, Strict, Text, _listify
+
+# A week number or a number of weeks: bounded, so that a typo like 5000000 is refused instead of
+# building a plan (and a Gantt chart) of that length.
+Week = Annotated[int, Field(ge=1, le=Budget.max_weeks)]
+Weeks = Annotated[int, Field(ge=0, le=Budget.max_weeks)]
 
 System = Literal["crm", "software", "middleware", "crm_ui"]
 Direction = Literal["crm_to_software", "software_to_crm", "bidirectional"]
@@ -198,23 +204,23 @@ class PlanPhase(Conditional):
 
     id: Id = Field(description="Phase id.")
     name: Text = Field(description="Phase name.")
-    weeks: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+    weeks: Annotated[list[Week], Field(min_length=2, max_length=2)] = Field(
         description="First and last week of the phase, e.g. [2, 3] (1-based; phases may overlap)."
     )
     stages: IdRefs = Field(description="Work stages (see 'stages') whose tasks land in this phase.")
     shift_following_weeks: int = Field(
-        0, ge=0, description="Weeks by which this (usually conditional) phase pushes every later phase back."
+        0, ge=0, le=Budget.max_weeks, description="Weeks by which this (usually conditional) phase pushes every later phase back."
     )
 
 
 class Plan(Strict):
     """The phase plan for one complexity level."""
 
-    duration: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+    duration: Annotated[list[Week], Field(min_length=2, max_length=2)] = Field(
         description="Total duration in weeks as [min, max], e.g. [3, 4]."
     )
     phases: list[PlanPhase] = Field(description="Phases in order.")
-    upgrade_extra_weeks: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+    upgrade_extra_weeks: Annotated[list[Weeks], Field(min_length=2, max_length=2)] = Field(
         default_factory=lambda: [0, 0], description="Weeks added to the duration in the upgrade scenario, [min, max]."
     )
 
