@@ -204,3 +204,28 @@ def read_zip_part(archive: zipfile.ZipFile, name: str, budget: Budget | None = N
     if len(data) > budget.zip_entry_bytes:
         raise BudgetExceeded(f"uncompressed bytes of part {name}", budget.zip_entry_bytes, f"more than {budget.zip_entry_bytes:,}")
     return data
+
+
+_DOCTYPE = (b"<!doctype", b"<!entity")
+
+
+def refuse_doctype(archive: zipfile.ZipFile, budget: Budget | None = None) -> None:
+    """Refuse a package whose XML parts declare a DOCTYPE or entities (XXE, entity bombs): Office
+    never writes them. Parts are scanned as streams, within the per-part budget."""
+    budget = budget or current()
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        seen, tail = 0, b""
+        with archive.open(info) as handle:
+            while chunk := handle.read(1 << 16):
+                seen += len(chunk)
+                if seen > budget.zip_entry_bytes:
+                    raise BudgetExceeded(f"uncompressed bytes of part {info.filename}", budget.zip_entry_bytes,
+                                         f"more than {budget.zip_entry_bytes:,}")
+                window = (tail + chunk).lower()
+                if any(marker in window for marker in _DOCTYPE):
+                    raise BudgetExceeded(f"XML declarations in part {info.filename}", "no DOCTYPE or ENTITY",
+                                         "a DOCTYPE or ENTITY declaration",
+                                         hint="Office documents never declare them; save the file again from Word or Excel")
+                tail = chunk[-16:]

@@ -213,18 +213,17 @@ class _Plan:
             return
         current = {f.key: f for f in entity.fields}
         seen_keys: dict[str, int] = {}
-        seen_sources: dict[str, int] = {}
         rows = []
         for number, values in sheet.rows:
             row = self._parse_row(sheet, number, values)
             if row is None:
                 continue
             key = row["key"] or _default_key(row["source"], row["target"])
-            for seen, value, column in ((seen_keys, key, "key"), (seen_sources, row["source"].lower(), "source")):
-                if value in seen and value != "n/a":
-                    self.problem(sheet, number, column, f"duplicate field '{value}'",
-                                 expected="each field once per sheet", given=f"also in row {seen[value]}")
-                seen[value] = number
+            # A field is its key: one source field may feed two targets (two rows, two keys).
+            if key in seen_keys:
+                self.problem(sheet, number, "key" if row["key"] else "source", f"duplicate field '{key}'",
+                             expected="each field once per sheet", given=f"also in row {seen_keys[key]}")
+            seen_keys[key] = number
             rows.append((number, key, row))
         if self.problems:
             return

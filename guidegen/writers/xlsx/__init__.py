@@ -29,10 +29,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from ... import i18n
+from ...errors import Location, UserError
 from ...model import Guide
 from ...templating import clean_text
 from .. import WriterOptions
 from ..common import markdown_to_plain, normalize_zip
+from .columns import code_comment
 
 INDEX_SHEET = "_guidegen"
 MAX_CELL_TEXT = 32767
@@ -61,11 +63,11 @@ ENUM_COLUMNS = (("code_set", "col_code_set_id"), ("code_set_name", "col_code_set
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no []:*?/\\, not blank, at most 31 characters."""
     base = _INVALID_SHEET_CHARS.sub("-", name).strip("' ") or "Sheet"
-    base = base[:31]
+    base = base[:31].rstrip() or "Sheet"  # readers strip a trailing space: the index must match
     title, n = base, 2
     while title.lower() in taken:
         suffix = f" ({n})"
-        title = base[: 31 - len(suffix)] + suffix
+        title = base[: 31 - len(suffix)].rstrip() + suffix
         n += 1
     taken.add(title.lower())
     return title
@@ -80,6 +82,21 @@ def _units(text: str) -> int:
     longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
                   default=0)
     return longest
+
+
+class _TooLong(Exception):
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+def _too_long(guide: Guide, title: str, number: int, row: list[Any], length: int) -> UserError:
+    """A text the workbook cannot hold: refused at export (a cut text would be imported back cut)."""
+    column = next((i for i, v in enumerate(row) if isinstance(v, str) and len(v) > MAX_CELL_TEXT), 0)
+    return UserError.single(
+        Location(f"blueprint {guide.meta.blueprint}", cell=f"{title}!{get_column_letter(column + 1)}{number}",
+                 path=f"row {row[0]!s:.60}"),
+        "a text is longer than a workbook cell can hold", expected=f"at most {MAX_CELL_TEXT:,} characters per cell",
+        given=f"{length:,} characters", hint="shorten the text in the blueprint, or render the guide without --format xlsx")
 
 
 @dataclass
@@ -121,8 +138,8 @@ class _Book:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
-            if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell
-                value = value[: MAX_CELL_TEXT - 1] + "…"
+            if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell: refused, never cut (see _too_long)
+                raise _TooLong(len(value))
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
@@ -170,9 +187,15 @@ class _Book:
             dv.showErrorMessage = True
             dv.add(f"{letter}2:{letter}{len(rows) + 1 + EXTRA_ROWS}")
             ws.data_validations.append(dv)
-        ws.append([self.cell(ws, h, header=True) for h in headers])
-        for row in rows:
-            ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
+        header_cells = [self.cell(ws, h, header=True) for h in headers]
+        for cell, key in zip(header_cells, keys):
+            cell.comment = code_comment(key)  # import-mapping matches columns by this code
+        ws.append(header_cells)
+        for number, row in enumerate(rows, 2):
+            try:
+                ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
+            except _TooLong as exc:
+                raise _too_long(self.guide, title, number, row, exc.length) from None
         self.index.append([title, kind, entity, ",".join(keys)])
 
 
