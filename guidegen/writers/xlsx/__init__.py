@@ -84,17 +84,9 @@ def _units(text: str) -> int:
     return longest
 
 
-class _TooLong(Exception):
-    def __init__(self, length: int) -> None:
-        self.length = length
-
-
-def _too_long(guide: Guide, title: str, number: int, row: list[Any], length: int) -> UserError:
-    """A text the workbook cannot hold: refused at export (a cut text would be imported back cut)."""
-    column = next((i for i, v in enumerate(row) if isinstance(v, str) and len(v) > MAX_CELL_TEXT), 0)
+def _too_long(guide: Guide, cell: str, row: list[Any], length: int) -> UserError:
     return UserError.single(
-        Location(f"blueprint {guide.meta.blueprint}", cell=f"{title}!{get_column_letter(column + 1)}{number}",
-                 path=f"row {row[0]!s:.60}"),
+        Location(f"blueprint {guide.meta.blueprint}", cell=cell, path=f"row {row[0]!s:.60}"),
         "a text is longer than a workbook cell can hold", expected=f"at most {MAX_CELL_TEXT:,} characters per cell",
         given=f"{length:,} characters", hint="shorten the text in the blueprint, or render the guide without --format xlsx")
 
@@ -138,8 +130,6 @@ class _Book:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
-            if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell: refused, never cut (see _too_long)
-                raise _TooLong(len(value))
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
@@ -159,11 +149,22 @@ class _Book:
             self._styles[key] = proto._style
         return self._styles[key]
 
+    def _check_lengths(self, title: str, rows: list[list[Any]], literal: Sequence[int]) -> None:
+        """Refuse a text longer than Excel's cell limit (a cut text would be imported back cut)."""
+        for number, row in enumerate(rows, 2):
+            for column, value in enumerate(row):
+                if not isinstance(value, str) or len(value) <= MAX_CELL_TEXT:
+                    continue
+                length = len(clean_text(value if column in literal else markdown_to_plain(value)))
+                if length > MAX_CELL_TEXT:
+                    raise _too_long(self.guide, f"{title}!{get_column_letter(column + 1)}{number}", row, length)
+
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
               literal: Sequence[int] = ()) -> None:
         """One data sheet: header row, rows, and every working feature."""
         title = sheet_title(name, self.taken)
+        self._check_lengths(title, rows, literal)  # before the sheet exists: write-only sheets cannot be undone
         ws = self.wb.create_sheet(title)
         for index, header in enumerate(headers, 1):
             values = [header] + [row[index - 1] for row in rows[:500]]
@@ -191,11 +192,8 @@ class _Book:
         for cell, key in zip(header_cells, keys):
             cell.comment = code_comment(key)  # import-mapping matches columns by this code
         ws.append(header_cells)
-        for number, row in enumerate(rows, 2):
-            try:
-                ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
-            except _TooLong as exc:
-                raise _too_long(self.guide, title, number, row, exc.length) from None
+        for row in rows:
+            ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
         self.index.append([title, kind, entity, ",".join(keys)])
 
 
@@ -353,13 +351,27 @@ def _index(book: _Book) -> None:
         ws.append(row)
 
 
+def _discard(wb: Workbook) -> None:
+    """Finish the write-only sheets of an abandoned workbook: left open, each one prints a
+    traceback when the garbage collector closes its stream."""
+    for ws in wb.worksheets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001, S110 - discarding; the original error is what matters
+            pass
+
+
 def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     """Render the guide's workbook (bytes of an .xlsx package)."""
     book = _Book(guide)
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
-    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks):
-        build(book)
+    try:
+        for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks):
+            build(book)
+    except BaseException:
+        _discard(book.wb)
+        raise
     _write_lists(book)
     _index(book)
     m = guide.meta
