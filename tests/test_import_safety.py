@@ -4,7 +4,6 @@ backup, literal text, and every built-in type's unedited round trip."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import stat
@@ -16,6 +15,7 @@ from openpyxl.comments import Comment
 
 from conftest import FIXED_DATE, ROOT, available_builtins, run_cli
 from guidegen.blueprint.loader import load_blueprint
+from test_import_mapping import edit
 
 MINIMAL = ROOT / "tests" / "data" / "minimal.yaml"
 SHEET = "映射-联系人"  # minimal.yaml's one entity, in Chinese
@@ -26,14 +26,6 @@ def export(blueprint: Path, out: Path, lang: str = "zh") -> Path:
     code, stdout, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", lang, "--out", out, "--date", FIXED_DATE)
     assert code == 0, err
     return Path(stdout.split()[0])
-
-
-def edit(workbook: Path, change) -> Path:
-    wb = openpyxl.load_workbook(workbook)
-    change(wb)
-    edited = workbook.with_name("edited.xlsx")
-    wb.save(edited)
-    return edited
 
 
 @pytest.fixture
