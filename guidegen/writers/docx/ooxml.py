@@ -14,9 +14,8 @@ from typing import Iterable
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .template import check_text_width, twips
-
-from ...templating import clean_text
+from guidegen.resolve.templating import clean_text
+from guidegen.writers.docx.template import check_text_width, twips
 
 _CLARK: dict[str, str] = {}
 

@@ -19,9 +19,9 @@ from docx.oxml.ns import qn
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from ...errors import Location, UserError
-from ..common import normalize_zip
-from .ooxml import el, sub, text_width
+from guidegen.core.errors import Location, UserError
+from guidegen.writers.common import normalize_zip
+from guidegen.writers.docx.ooxml import el, sub, text_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -102,7 +102,7 @@ def open_document(template: Path | None) -> tuple[DocxDocument, bool]:
     """The base document, or the user's template with its body emptied. Returns (doc, is_template)."""
     if template is None:
         return docx.Document(io.BytesIO(base_package())), False
-    from .template import check_template
+    from guidegen.writers.docx.template import check_template
 
     try:
         document = docx.Document(io.BytesIO(check_template(template).data))

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ... import budget
-from ...errors import Location, Problem, UserError, over_budget
+from guidegen.core import budget
+from guidegen.core.errors import Location, Problem, UserError, over_budget
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 from openpyxl.comments import Comment
 
-from ...budget import read_zip_part
+from guidegen.core.budget import read_zip_part
 
 CODE_PREFIX = "guidegen-column:"
 _NS = {

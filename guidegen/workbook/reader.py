@@ -19,10 +19,10 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ... import budget, i18n
-from ...errors import Location, Problem, UserError, fail, over_budget
-from . import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
-from .columns import header_codes
+from guidegen.core import budget, i18n
+from guidegen.core.errors import Location, Problem, UserError, fail, over_budget
+from guidegen.writers.xlsx import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
+from guidegen.writers.xlsx.columns import header_codes
 
 
 @dataclass

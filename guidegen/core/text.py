@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-LANGS: tuple[str, ...] = ("zh", "en")
-Lang = Literal["zh", "en"]
-Complexity = Literal["simple", "medium", "high"]
-Scenario = Literal["new", "upgrade"]
-COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "high")
-SCENARIOS: tuple[str, ...] = ("new", "upgrade")
+from guidegen.core.vocab import COMPLEXITIES, LANGS, SCENARIOS, Complexity, Lang, Scenario  # noqa: F401 - re-exported
 
 
 class Strict(BaseModel):
@@ -87,17 +82,18 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 """An identifier: a letter, then letters, digits, '_', '-' or '.' (at most 64 characters)."""
 
 
-def _listify(value: Any) -> Any:
+def listify(value: Any) -> Any:
+    """One value where a list is expected stands for a list of one."""
     return [value] if isinstance(value, str) else value
 
 
 class Condition(Strict):
     """When an item applies. Each key narrows the choice; a list means any of its values."""
 
-    complexity: Annotated[list[Complexity] | None, BeforeValidator(_listify)] = Field(
+    complexity: Annotated[list[Complexity] | None, BeforeValidator(listify)] = Field(
         None, description="Complexity levels at which the item appears: simple, medium and/or high."
     )
-    scenario: Annotated[list[Scenario] | None, BeforeValidator(_listify)] = Field(
+    scenario: Annotated[list[Scenario] | None, BeforeValidator(listify)] = Field(
         None, description="Scenarios in which the item appears: new (onboarding) and/or upgrade."
     )
 
@@ -148,3 +144,4 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     if meta is not None:
         found += _submodels(annotation.__origin__)
     return found
+

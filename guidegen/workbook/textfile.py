@@ -14,10 +14,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import budget
-from .errors import Location, UserError, fail, over_budget
-from .output import atomic_write
-from .yamlsource import decode_utf8
+from guidegen.app.output import atomic_write
+from guidegen.core import budget
+from guidegen.core.errors import Location, UserError, fail, over_budget
+from guidegen.core.yamlsource import decode_utf8
 
 BOM = "\ufeff"
 

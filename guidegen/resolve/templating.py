@@ -16,7 +16,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from . import budget
+from guidegen.core import budget
 
 # Characters that start inline Markdown; '_' only where it can open or close emphasis
 # (intraword underscores, as in field names, never do).

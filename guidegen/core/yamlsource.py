@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from . import budget as _budget
-from .errors import Location, Problem, UserError, fail, over_budget
+from guidegen.core import budget as _budget
+from guidegen.core.errors import Location, Problem, UserError, fail, over_budget
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR_TAGS = {

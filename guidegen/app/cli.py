@@ -47,7 +47,7 @@ def _blueprint_dirs_option(f: Any) -> Any:
 def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
     """Generate CRM <-> third-party software integration guides (DOCX, Markdown, XLSX)
     from typed YAML blueprints. No LLM involved: the same inputs give the same files."""
-    from .budget import current, raise_limits
+    from guidegen.core.budget import current, raise_limits
 
     _State.debug = debug
     raise_limits(max_file_bytes, max_rows)
@@ -59,7 +59,7 @@ def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
 @_blueprint_dirs_option
 def list_command(blueprint_dirs: tuple[str, ...]) -> None:
     """List the available blueprints: id, default complexity, title."""
-    from .blueprint.loader import blueprint_files, load_blueprint
+    from guidegen.blueprint.loader import blueprint_files, load_blueprint
 
     rows = []
     for bp_id, path in sorted(blueprint_files(blueprint_dirs).items()):
@@ -104,9 +104,9 @@ def render_command(blueprint: str | None, project_file: str | None, render_all: 
     Writes <out>/<blueprint>-<complexity>-<lang>.<ext> for each format (with -upgrade for the
     upgrade scenario) and prints each path. Options override the values of --project.
     """
-    from .batch import run_jobs
-    from .blueprint.loader import blueprint_files
-    from .engagement import Engagement, load_project, with_overrides
+    from guidegen.app.batch import run_jobs
+    from guidegen.blueprint.loader import blueprint_files
+    from guidegen.resolve.engagement import Engagement, load_project, with_overrides
 
     doc_date = options.pop("doc_date")
     options["date"] = doc_date.date() if doc_date else None
@@ -159,9 +159,9 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     Reports every problem with file:line:column, key path, expected and given value.
     Exit status 0 when valid, 2 when not (with --strict, warnings count too).
     """
-    from .blueprint.checks import check_blueprint
-    from .blueprint.loader import load_blueprint
-    from .errors import Problem, UserError
+    from guidegen.blueprint.checks import check_blueprint
+    from guidegen.blueprint.loader import load_blueprint
+    from guidegen.core.errors import Problem, UserError
 
     problems: list[Problem] = []
     for name in _expand(paths):
@@ -197,7 +197,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
 @click.option("--out", default="schemas", show_default=True, type=click.Path(file_okay=False), help="Folder for the JSON Schema files.")
 def schema_command(out: str) -> None:
     """Write JSON Schemas of blueprints and project files (for editor completion)."""
-    from .schemas import write_schemas
+    from guidegen.app.schemas import write_schemas
 
     for path in write_schemas(Path(out)):
         click.echo(str(path))
@@ -211,9 +211,9 @@ def schema_command(out: str) -> None:
 @_blueprint_dirs_option
 def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Write a commented starter project (engagement) file to PATH."""
-    from .blueprint.loader import load_blueprint, resolve_blueprint_path
-    from .output import write_new_file
-    from .scaffold import project_file_text
+    from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
+    from guidegen.app.output import write_new_file
+    from guidegen.app.scaffold import project_file_text
 
     loaded = load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs))
     write_new_file(Path(path), project_file_text(loaded, blueprint), force)
@@ -228,10 +228,10 @@ def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs:
 @_blueprint_dirs_option
 def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Write a new blueprint ID.yaml: a commented skeleton that renders at once, or a copy."""
-    from .blueprint.loader import resolve_blueprint_path
-    from .errors import Location, UserError
-    from .output import write_new_file
-    from .scaffold import copy_text, relative_schema, skeleton_text
+    from guidegen.blueprint.loader import resolve_blueprint_path
+    from guidegen.core.errors import Location, UserError
+    from guidegen.app.output import write_new_file
+    from guidegen.app.scaffold import copy_text, relative_schema, skeleton_text
 
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", blueprint_id):
         raise UserError.single(Location("command line"), "invalid blueprint id",
@@ -258,8 +258,8 @@ def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None
     kept; the previous version is saved as BLUEPRINT.bak. Invalid edits are refused with
     Sheet!Cell references and nothing is written.
     """
-    from .errors import Location, UserError
-    from .importer import import_mapping
+    from guidegen.core.errors import Location, UserError
+    from guidegen.workbook.importer import import_mapping
 
     for path in (workbook, blueprint):
         if not Path(path).is_file():
@@ -275,8 +275,8 @@ def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None
 # --------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
-    from .budget import BudgetSetting
-    from .errors import Location, UserError  # light: dataclasses only
+    from guidegen.core.budget import BudgetSetting
+    from guidegen.core.errors import Location, UserError  # light: dataclasses only
 
     try:
         cli.main(args=argv, prog_name="guidegen", standalone_mode=False)

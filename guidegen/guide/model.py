@@ -1,0 +1,151 @@
+"""The Guide: one resolved, single-language, format-neutral document tree.
+
+Everything a writer needs and nothing it must compute: texts are final (placeholders filled,
+language chosen, Markdown allowed), conditions are applied, dates are computed, references
+are resolved to names. Codes (directions, types, levels) stay codes; writers label them
+through the locale. Content types are derived from their one declaration in
+:mod:`guidegen.content.items` (texts become plain strings); this module adds what only a
+resolved guide has: engagement data, revisions, approvals and traceability. It imports
+neither the blueprint package nor the resolver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from guidegen.content import items as content
+from guidegen.content.declare import Declaration, IdList, Ident, Side
+from guidegen.content.declare import Text as TextMarker
+from guidegen.content.items import RaciCode  # noqa: F401 - re-exported
+from guidegen.core.vocab import Complexity, Lang, Scenario
+
+
+class Node(BaseModel):
+    """Base of every Guide model: unknown keys are bugs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+SIDE = Side("guide", markers={TextMarker: str, Ident: str, IdList: list[str]}, bases={Declaration: Node},
+            module=__name__)
+
+Note = SIDE.model(content.Note)
+Goal = SIDE.model(content.Goal)
+ScopeObject = SIDE.model(content.ScopeObject)
+SyncDirection = SIDE.model(content.SyncDirection)
+Scope = SIDE.model(content.Scope)
+Overview = SIDE.model(content.Overview)
+Interface = SIDE.model(content.Interface)
+Flow = SIDE.model(content.Flow)
+Requirement = SIDE.model(content.Requirement)
+Control = SIDE.model(content.Control)
+ComplianceItem = SIDE.model(content.ComplianceItem)
+Architecture = SIDE.model(content.Architecture)
+Person = SIDE.model(content.Person)
+TeamMember = SIDE.model(content.TeamMember)
+Task = SIDE.model(content.Task)
+Milestone = SIDE.model(content.Milestone)
+Phase = SIDE.model(content.Phase)
+RaciRow = SIDE.model(content.RaciRow)
+Implementation = SIDE.model(content.Implementation)
+LegacyInterface = SIDE.model(content.LegacyInterface)
+ChecklistItem = SIDE.model(content.ChecklistItem)
+Migration = SIDE.model(content.Migration)
+Standard = SIDE.model(content.Standard)
+FieldMapping = SIDE.model(content.FieldMapping)
+Entity = SIDE.model(content.Entity)
+EnumValue = SIDE.model(content.EnumValue)
+CodeSet = SIDE.model(content.CodeSet)
+Rule = SIDE.model(content.Rule)
+DataSpec = SIDE.model(content.DataSpec)
+Threshold = SIDE.model(content.Threshold)
+TestCase = SIDE.model(content.TestCase)
+Acceptance = SIDE.model(content.Acceptance)
+Testing = SIDE.model(content.Testing)
+Metric = SIDE.model(content.Metric)
+AlertLevelDef = SIDE.model(content.AlertLevelDef)
+Runbook = SIDE.model(content.Runbook)
+Operations = SIDE.model(content.Operations)
+Risk = SIDE.model(content.Risk)
+Summary = SIDE.model(content.Summary)
+
+
+# --------------------------------------------------------------------------- guide only
+class Meta(Node):
+    """Engagement data: who, what, when."""
+
+    blueprint: str = Field(description="Blueprint id.")
+    title: str = Field(description="Document title.")
+    integration: str = Field(description="Short name of the integration, e.g. 'CRM ↔ Mailchimp'.")
+    client: str | None = Field(None, description="Client organisation.")
+    crm: str = Field(description="CRM product name.")
+    software: str = Field(description="Third-party software product name.")
+    software_kind: str = Field(description="Kind of third-party software.")
+    middleware: str = Field(description="Name used for the integration layer.")
+    complexity: Complexity = Field(description="simple, medium or high.")
+    scenario: Scenario = Field(description="new or upgrade.")
+    lang: Lang = Field(description="Language of every text.")
+    version: str = Field(description="Document version.")
+    date: dt.date = Field(description="Document date.")
+    author: str | None = Field(None, description="Author of the document.")
+    start_date: dt.date | None = Field(None, description="Project start date, when known.")
+    keywords: list[str] = Field(default_factory=list, description="Document keywords.")
+    variables: dict[str, str] = Field(default_factory=dict, description="Placeholder values the engagement set.")
+
+
+class Revision(Node):
+    """One line of the revision history."""
+
+    version: str = Field(description="Version.")
+    date: dt.date | None = Field(None, description="Date.")
+    author: str | None = Field(None, description="Author.")
+    change: str = Field(description="What changed.")
+
+
+class Approval(Node):
+    """One line of the approval table."""
+
+    role: str = Field(description="Role that approves.")
+    name: str | None = Field(None, description="Person who approves.")
+    date: dt.date | None = Field(None, description="Date of approval, if known.")
+
+
+class Trace(Node):
+    """One goal traced to the tests and criteria that prove it."""
+
+    goal: str = Field(description="Goal id.")
+    tests: list[str] = Field(default_factory=list, description="Test case ids.")
+    acceptance: list[str] = Field(default_factory=list, description="Acceptance criterion ids.")
+    kpi: str | None = Field(None, description="KPI of the goal.")
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.tests)
+
+
+class Guide(Node):
+    """A complete, resolved integration guide."""
+
+    meta: Meta = Field(description="Engagement data.")
+    revisions: list[Revision] = Field(default_factory=list, description="Revision history.")
+    approvals: list[Approval] = Field(default_factory=list, description="Approvals.")
+    overview: Overview = Field(description="Section 1.")
+    architecture: Architecture = Field(description="Section 2.")
+    implementation: Implementation = Field(description="Section 3.")
+    migration: Migration | None = Field(None, description="Upgrade scenario content.")
+    data: DataSpec = Field(description="Section 4.")
+    testing: Testing = Field(description="Section 5.")
+    traceability: list[Trace] = Field(default_factory=list, description="Goal -> tests -> KPI.")
+    operations: Operations = Field(description="Section 6.")
+    summary: Summary = Field(description="Section 7.")
+
+    def role_name(self, role_id: str) -> str:
+        for member in self.implementation.team:
+            if member.id == role_id:
+                return member.name
+        return role_id
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return next((g for g in self.overview.goals if g.id == goal_id), None)
