@@ -7,6 +7,11 @@
   someone edited (or a file guidegen never wrote) is refused unless ``force`` is set.
 * Names coming from input are made safe for Windows, macOS and Linux and can never leave the
   output folder.
+* The folder stays consistent under concurrent renders, a kill at any point and a full disk:
+  every write to it happens under a file lock (``.guidegen.lock``), and each file is recorded
+  entry by entry — before its rename the manifest accepts both its old and its new hash, after
+  it only the new one — so the manifest is true for whatever is on disk. Temporary files a
+  killed run left behind are removed by the next one.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from guidegen.core.errors import Location, Problem, UserError
 
 MANIFEST = ".guidegen-manifest.json"
+LOCK = ".guidegen.lock"
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{6,12}\.tmp$")  # atomic_write's temporary names
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 _DOTS = re.compile(r"\.{2,}")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
@@ -48,14 +57,44 @@ class Output:
     data: bytes
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
+def _read_manifest(folder: Path) -> dict[str, str | list[str]]:
+    """File name -> its SHA-256, or the list of hashes it may have while it is being replaced."""
     path = folder / MANIFEST
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         files = raw.get("files", {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+        if not isinstance(files, dict):
+            return {}
+        return {str(k): [str(h) for h in v] if isinstance(v, list) else str(v) for k, v in files.items()}
     except (OSError, ValueError, AttributeError):
         return {}
+
+
+def _accepted(entry: str | list[str] | None) -> set[str]:
+    return set(entry) if isinstance(entry, list) else ({entry} if entry else set())
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder's lock (an advisory lock; a no-op where the OS has none)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(folder / LOCK, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _clean_leftovers(folder: Path) -> None:
+    """Remove temporary files an interrupted run left (only ever called under the lock)."""
+    for path in folder.iterdir():
+        if _TEMP.match(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 def _umask() -> int:
@@ -91,8 +130,8 @@ def check_overwrites(folder: Path, names: list[str], force: bool = False) -> lis
         if not path.exists():
             continue
         recorded = manifest.get(name)
-        current = sha256(path.read_bytes())
-        if recorded == current:
+        current = sha256(path.read_bytes()) if path.is_file() else ""
+        if current in _accepted(recorded):
             continue
         reason = (
             "it was edited since guidegen wrote it" if recorded else "guidegen did not write it (it is not in the manifest)"
@@ -117,23 +156,35 @@ def write_outputs(folder: Path, outputs: list[Output], force: bool = False) -> l
     for out in outputs:
         if out.name != safe_filename(out.name) or (root / out.name).resolve().parent != root:
             raise ValueError(f"unsafe output name {out.name!r}")  # a bug: names are made safe earlier
-    problems = check_overwrites(folder, [o.name for o in outputs], force)
-    if problems:
-        raise UserError(problems)
-    written = []
-    for out in outputs:
-        path = folder / out.name
-        try:
-            atomic_write(path, out.data)
-        except OSError as exc:
-            raise UserError.single(Location(str(path)), f"cannot write file: {exc.strerror or exc}") from None
-        written.append(path)
-    record(folder, {o.name: sha256(o.data) for o in outputs})
-    return written
+    try:
+        with folder_lock(folder):
+            _clean_leftovers(folder)
+            problems = check_overwrites(folder, [o.name for o in outputs], force)
+            if problems:
+                raise UserError(problems)
+            return [_write_recorded(folder, out) for out in outputs]
+    except OSError as exc:
+        raise UserError.single(Location(str(folder)), f"cannot write to the output folder: {exc.strerror or exc}") from None
 
 
-def record(folder: Path, entries: dict[str, str]) -> None:
-    """Add entries to the manifest (one read-modify-write, written atomically)."""
+def _write_recorded(folder: Path, out: Output) -> Path:
+    """One file, recorded so that the manifest is true after a kill at any point: its old and new
+    hashes are both accepted while the new file is renamed into place."""
+    path = folder / out.name
+    new = sha256(out.data)
+    old = sha256(path.read_bytes()) if path.is_file() else None
+    try:
+        record(folder, {out.name: sorted({h for h in (old, new) if h})})
+        atomic_write(path, out.data)
+        record(folder, {out.name: new})
+    except OSError as exc:
+        raise UserError.single(Location(str(path)), f"cannot write file: {exc.strerror or exc}") from None
+    return path
+
+
+def record(folder: Path, entries: dict[str, str | list[str]]) -> None:
+    """Add entries to the manifest (one read-modify-write, written atomically; callers hold the
+    folder lock)."""
     manifest = _read_manifest(folder)
     manifest.update(entries)
     data = json.dumps({"generator": "guidegen", "files": dict(sorted(manifest.items()))}, indent=2) + "\n"
