@@ -14,6 +14,7 @@ from typing import Callable, Union
 
 from guidegen.core import i18n
 from guidegen.guide.model import Guide, Note, Phase
+from guidegen.resolve.templating import escape_markdown
 
 # --------------------------------------------------------------------------- blocks
 
@@ -152,7 +153,8 @@ class _Builder:
         if value is None:
             return ""
         m = self.guide.meta
-        return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
+        # Labels are Markdown like every prose cell: the names in them are escaped to stay text.
+        return i18n.code(self.lang, group, value, crm=escape_markdown(m.crm), software=escape_markdown(m.software))
 
     def yes_no(self, value: bool | None) -> str:
         return "" if value is None else self.t("yes" if value else "no")

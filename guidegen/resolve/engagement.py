@@ -11,7 +11,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator
+import re
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator, model_validator
 
 from guidegen.core.budget import Budget
 
@@ -29,6 +31,26 @@ def _date_in_range(value: dt.date) -> dt.date:
 
 
 Date = Annotated[dt.date, AfterValidator(_date_in_range)]
+
+_ONE_LINE = ("client", "crm", "software", "author", "version")
+_WHITESPACE_RUN = re.compile(r"\s*[\r\n\t\v\f]+\s*")
+
+
+def _one_line(text: str) -> str:
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def _clean_value(value: Any) -> Any:
+    """Strings anywhere in an engagement value without the characters XML forbids."""
+    from guidegen.resolve.templating import clean_text
+
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_value(v) for k, v in value.items()}
+    return value
 
 Format = Literal["docx", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
@@ -112,6 +134,20 @@ class Engagement(Strict):
     @classmethod
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, (int, float)) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: Any) -> Any:
+        """Values are text: characters XML cannot hold are removed everywhere, and names (client,
+        CRM, software, author, version) are one line — a newline in a name must not start a
+        heading, a list or a diagram statement in any writer."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = {key: _clean_value(value) for key, value in data.items()}
+        for key in _ONE_LINE:
+            if isinstance(cleaned.get(key), str):
+                cleaned[key] = _one_line(cleaned[key])
+        return cleaned
 
     @field_validator("people")
     @classmethod

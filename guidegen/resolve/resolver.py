@@ -26,7 +26,7 @@ from guidegen.content.declare import ContentMismatch, conversion_plan
 from guidegen.core.text import Conditional, LocalizedText
 from guidegen.resolve.engagement import Engagement, GoalSpec
 from guidegen.core.errors import Location, Problem, UserError
-from guidegen.resolve.templating import TemplateProblem, clean_text, render_text
+from guidegen.resolve.templating import TemplateProblem, clean_text, render_text, unescape_markdown
 from guidegen.core.typography import polish_zh
 from guidegen.core.yamlsource import format_path, locate
 
@@ -265,7 +265,9 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
 
 def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, complexity: str) -> model.Meta:
     v = ctx.variables
-    title = ctx.text(blueprint.title, ("title",)) or blueprint.id
+    # The title is plain text (cover, header, document properties): the escapes that keep names
+    # literal inside Markdown texts are taken out again.
+    title = unescape_markdown(ctx.text(blueprint.title, ("title",)) or blueprint.id)
     return model.Meta(
         blueprint=blueprint.id,
         title=title,

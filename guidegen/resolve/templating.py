@@ -43,6 +43,14 @@ def escape_markdown(value: str) -> str:
     return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(0), value)
 
 
+_ESCAPED = re.compile(r"\\([\\`*\[\]<>_])")
+
+
+def unescape_markdown(value: str) -> str:
+    """Undo :func:`escape_markdown` (for a text that is shown as plain text, never parsed)."""
+    return _ESCAPED.sub(r"\1", value)
+
+
 def _finalize(value: Any) -> Any:
     # Every {{ expression }} yields engagement data (names, variables): escape it so that it
     # reads literally in the Markdown the text is part of.

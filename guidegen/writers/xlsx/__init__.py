@@ -269,8 +269,8 @@ def _mappings(book: _Book) -> None:
         validations = {columns.index("source_type") + 1: "type", columns.index("type") + 1: "type",
                        columns.index("required") + 1: "yes_no", columns.index("direction") + 1: "direction",
                        columns.index("status") + 1: "status"}
-        literal = [columns.index(k) for k in ("key", "source_object", "source", "target_object", "target", "default",
-                                              "example", "enum")]
+        literal = [columns.index(k) for k in ("key", "source_system", "source_object", "source", "target_system",
+                                              "target_object", "target", "direction", "default", "example", "enum")]
         book.sheet(prefix + e.name, "mapping", headers, rows, validations, entity=e.id, keys=columns, literal=literal)
 
 
