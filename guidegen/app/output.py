@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from guidegen.core.errors import Location, Problem, UserError
+from guidegen.core.files import atomic_write  # noqa: F401 - re-exported
 
 MANIFEST = ".guidegen-manifest.json"
 LOCK = ".guidegen.lock"
@@ -97,26 +96,6 @@ def _clean_leftovers(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write to a temporary file next to ``path``, then rename it into place (a symlink at
-    ``path`` is replaced, never written through). ``mode``: permissions to give the file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp creates 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def check_overwrites(folder: Path, names: list[str], force: bool = False) -> list[Problem]:

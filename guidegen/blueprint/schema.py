@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field
 
 from guidegen.core.budget import Budget
 from guidegen.content import items as content
-from guidegen.content.declare import IdList, Ident, Item, Section, Side
+from guidegen.content.declare import Ident, IdList, Item, Section, Side
 from guidegen.content.declare import Text as TextMarker
 from guidegen.core.text import Complexity, Conditional, Id, Strict, Text, listify
 from guidegen.core.vocab import (  # noqa: F401 - re-exported for blueprint tooling

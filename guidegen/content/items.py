@@ -15,7 +15,16 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from guidegen.content.declare import BlueprintOnly, GuideKind, GuideOnly, IdList, Ident, Item, Section, Text
+from guidegen.content.declare import (
+    BlueprintOnly,
+    GuideKind,
+    GuideOnly,
+    Ident,
+    IdList,
+    Item,
+    Section,
+    Text,
+)
 from guidegen.core.text import listify
 from guidegen.core.vocab import (
     AlertLevel,

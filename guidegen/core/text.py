@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
-from guidegen.core.vocab import COMPLEXITIES, LANGS, SCENARIOS, Complexity, Lang, Scenario  # noqa: F401 - re-exported
+from guidegen.core.vocab import (  # noqa: F401 - re-exported
+    COMPLEXITIES,
+    LANGS,
+    SCENARIOS,
+    Complexity,
+    Lang,
+    Scenario,
+)
 
 
 class Strict(BaseModel):
@@ -145,3 +160,36 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
         found += _submodels(annotation.__origin__)
     return found
 
+
+# --------------------------------------------------------------------------- plain text
+# Characters that start inline Markdown; '_' only where it can open or close emphasis
+# (intraword underscores, as in field names, never do).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# Characters XML 1.0 forbids (every C0 control but tab, LF and CR; U+FFFE; U+FFFF): the one list
+# the resolver, validation and every writer use.
+XML_FORBIDDEN = tuple(range(0x00, 0x09)) + (0x0B, 0x0C) + tuple(range(0x0E, 0x20)) + (0xFFFE, 0xFFFF)
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in XML_FORBIDDEN) + "]")
+
+
+def clean_text(text: str) -> str:
+    """Line ends as LF; characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) removed."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def has_forbidden_chars(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def escape_markdown(value: str) -> str:
+    """Backslash-escape the characters that would start inline Markdown formatting."""
+    return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(0), value)
+
+
+_ESCAPED = re.compile(r"\\([\\`*\[\]<>_])")
+
+
+def unescape_markdown(value: str) -> str:
+    """Undo :func:`escape_markdown` (for a text that is shown as plain text, never parsed)."""
+    return _ESCAPED.sub(r"\1", value)

@@ -14,7 +14,7 @@ from typing import Callable, Union
 
 from guidegen.core import i18n
 from guidegen.guide.model import Guide, Note, Phase
-from guidegen.resolve.templating import escape_markdown
+from guidegen.core.text import escape_markdown
 
 # --------------------------------------------------------------------------- blocks
 

@@ -16,7 +16,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from guidegen.content import items as content
-from guidegen.content.declare import Declaration, IdList, Ident, Side
+from guidegen.content.declare import Declaration, Ident, IdList, Side
 from guidegen.content.declare import Text as TextMarker
 from guidegen.content.items import RaciCode  # noqa: F401 - re-exported
 from guidegen.core.vocab import Complexity, Lang, Scenario

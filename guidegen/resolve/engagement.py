@@ -17,9 +17,9 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, fi
 
 from guidegen.core.budget import Budget
 
-from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.diagnostics import problems_from_validation
 from guidegen.core.errors import UserError, fail
+from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.yamlsource import LocDict, load_yaml_file
 
 def _date_in_range(value: dt.date) -> dt.date:
@@ -42,7 +42,7 @@ def _one_line(text: str) -> str:
 
 def _clean_value(value: Any) -> Any:
     """Strings anywhere in an engagement value without the characters XML forbids."""
-    from guidegen.resolve.templating import clean_text
+    from guidegen.core.text import clean_text
 
     if isinstance(value, str):
         return clean_text(value)

@@ -17,18 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from guidegen.core import i18n
-
-from guidegen.guide import model
 from guidegen.blueprint import schema as bp
 from guidegen.blueprint.loader import LoadedBlueprint
 from guidegen.content.declare import ContentMismatch, conversion_plan
-from guidegen.core.text import Conditional, LocalizedText
-from guidegen.resolve.engagement import Engagement, GoalSpec
+from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError
+from guidegen.core.text import Conditional, LocalizedText
 from guidegen.resolve.templating import TemplateProblem, clean_text, render_text, unescape_markdown
 from guidegen.core.typography import polish_zh
 from guidegen.core.yamlsource import format_path, locate
+from guidegen.guide import model
+from guidegen.resolve.engagement import Engagement, GoalSpec
 
 
 def document_date(engagement: Engagement) -> dt.date:

@@ -19,9 +19,9 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT
 from guidegen.core import budget, i18n
 from guidegen.core.errors import Location, Problem, UserError, fail, over_budget
-from guidegen.writers.xlsx import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
 from guidegen.writers.xlsx.columns import header_codes
 
 
@@ -102,7 +102,7 @@ def _read_sheets(wb: Any, name: str, codes: dict[str, dict[str, str]], limits: b
         raise UserError.single(Location(name), f"not a guidegen workbook: the hidden '{INDEX_SHEET}' sheet is missing",
                                hint="import a workbook exported by 'guidegen render --format xlsx'")
     index = [[_text(v) for v in row] for row in wb[INDEX_SHEET].iter_rows(values_only=True)]
-    if not index or index[0][:1] != ["guidegen-workbook"]:
+    if not index or index[0][:1] != [WORKBOOK_FORMAT]:
         raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!A1"), "the workbook index is damaged")
     try:
         engagement = json.loads(index[0][4])
@@ -115,7 +115,7 @@ def _read_sheets(wb: Any, name: str, codes: dict[str, dict[str, str]], limits: b
         title, kind, entity, keys = (entry + ["", "", "", ""])[:4]
         if kind not in ("mapping", "enums"):
             continue
-        expected = [k for k, _ in (MAPPING_COLUMNS if kind == "mapping" else ENUM_COLUMNS)]
+        expected = list(TABLES["mapping" if kind == "mapping" else "enum"].codes())
         if keys.split(",") != expected:
             raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!D{number}"), "the workbook index is damaged",
                                    expected=",".join(expected), given=keys,
@@ -200,5 +200,5 @@ def _column_index(ref: str) -> int:
 
 def _labels(kind: str) -> dict[str, str]:
     """Header label (either language) -> key: how a workbook without column codes is read."""
-    columns = MAPPING_COLUMNS if kind == "mapping" else ENUM_COLUMNS
-    return {i18n.t(lang, label): key for key, label in columns for lang in ("zh", "en")}
+    spec = TABLES["mapping" if kind == "mapping" else "enum"]
+    return {i18n.t(lang, c.workbook_label): c.code for c in spec.workbook_columns() for lang in ("zh", "en")}

@@ -14,9 +14,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidegen.app.output import atomic_write
 from guidegen.core import budget
 from guidegen.core.errors import Location, UserError, fail, over_budget
+from guidegen.core.files import atomic_write
 from guidegen.core.yamlsource import decode_utf8
 
 BOM = "\ufeff"
