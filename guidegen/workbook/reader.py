@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT
 from guidegen.core import budget, i18n
 from guidegen.core.errors import Location, Problem, UserError, fail, over_budget
-from guidegen.writers.xlsx.columns import header_codes
+from guidegen.workbook.columns import header_codes
 
 
 @dataclass

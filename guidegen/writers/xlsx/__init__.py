@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -31,12 +32,11 @@ from openpyxl.writer.excel import ExcelWriter
 from guidegen.core import i18n
 from guidegen.core.errors import Location, UserError
 from guidegen.guide.model import Guide
-from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
+from guidegen.content.tables import COLUMN_CODE_PREFIX, INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
 from guidegen.core.text import clean_text, escape_markdown
 from guidegen.core.vocab import CODE_GROUPS
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
-from guidegen.writers.xlsx.columns import code_comment
 
 MAX_CELL_TEXT = 32767
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
@@ -70,6 +70,14 @@ def _units(text: str) -> int:
     longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
                   default=0)
     return longest
+
+
+def code_comment(code: str) -> Comment:
+    """The comment that marks a header cell with its column code (import-mapping matches
+    columns by it; see guidegen/workbook/columns.py)."""
+    comment = Comment(f"{COLUMN_CODE_PREFIX} {code}", "guidegen")
+    comment.width, comment.height = 160, 40
+    return comment
 
 
 def _too_long(guide: Guide, cell: str, row: list[Any], length: int) -> UserError:

@@ -1,8 +1,8 @@
 """Column codes: how ``import-mapping`` knows what each workbook column means.
 
-Every header cell of a sheet that can be imported (field mappings, code sets) carries a cell
-comment whose first line is ``guidegen-column: <code>`` (the code is the column key, e.g.
-``source``, ``rule``). A comment travels with its cell when a reviewer moves, swaps, inserts or
+The XLSX writer gives every header cell of a sheet that can be imported (field mappings, code
+sets) a cell comment whose first line is ``guidegen-column: <code>`` (the code is the column's
+code in content/tables.py, e.g. ``source``, ``rule``). A comment travels with its cell when a reviewer moves, swaps, inserts or
 deletes columns, and disappears with the header row if that row is deleted, so the importer
 matches columns by meaning, never by position, and refuses a sheet whose header row is gone.
 Codes never change when the visible labels do, so old workbooks keep importing.
@@ -22,11 +22,9 @@ import zipfile
 from typing import Any
 from xml.etree import ElementTree
 
-from openpyxl.comments import Comment
-
+from guidegen.content.tables import COLUMN_CODE_PREFIX as CODE_PREFIX
 from guidegen.core.budget import read_zip_part
 
-CODE_PREFIX = "guidegen-column:"
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -34,13 +32,6 @@ _NS = {
 }
 _COMMENTS_TYPE = "/comments"
 _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
-
-
-def code_comment(code: str) -> Comment:
-    """The comment that marks a header cell with its column code."""
-    comment = Comment(f"{CODE_PREFIX} {code}", "guidegen")
-    comment.width, comment.height = 160, 40
-    return comment
 
 
 def header_codes(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
