@@ -160,11 +160,15 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     Exit status 0 when valid, 2 when not (with --strict, warnings count too).
     """
     from guidegen.blueprint.loader import load_blueprint
-    from guidegen.core.errors import Problem, UserError
+    from guidegen.core.errors import Location, Problem, UserError
     from guidegen.resolve.checks import check_blueprint
 
     problems: list[Problem] = []
-    for name in _expand(paths):
+    names = _expand(paths)
+    if not names:
+        raise UserError.single(Location(paths[0]), "no blueprint files found", expected="a .yaml or .yml file, or a "
+                               "folder holding some")
+    for name in names:
         try:
             loaded = load_blueprint(name)
         except UserError as exc:
@@ -176,9 +180,12 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     for p in problems:
         click.echo(p.format(), err=True)
     if errors or (strict and warnings):
-        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)", err=True)
+        summary = f"{len(errors)} error(s), {len(warnings)} warning(s)"
+        if strict and warnings:
+            summary += f"; {len(warnings)} warnings treated as errors (--strict)"
+        click.echo(summary, err=True)
         sys.exit(2)
-    click.echo(f"ok: {len(list(_expand(paths)))} blueprint(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+    click.echo(f"ok: {len(names)} blueprint(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 def _expand(paths: tuple[str, ...]) -> list[str]:
@@ -186,7 +193,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += [str(x) for x in sorted(path.glob("*.yaml"))]
+            found += [str(x) for x in sorted(path.glob("*.y*ml")) if x.suffix in (".yaml", ".yml")]
         else:
             found.append(p)
     return found
@@ -273,12 +280,27 @@ def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None
 
 
 # --------------------------------------------------------------------------- entry point
+def _check_arguments(argv: list[str]) -> None:
+    """Arguments are text: a byte that is not UTF-8 (Python keeps it as a lone surrogate) is
+    refused here rather than failing later in a writer."""
+    from guidegen.core.errors import Location, UserError
+
+    for number, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UserError.single(Location("command line", path=f"argument {number}"), "argument is not valid UTF-8",
+                                   expected="UTF-8 text", given=arg.encode("utf-8", "backslashreplace").decode("ascii")[:80],
+                                   hint=f"byte at position {exc.start}: set a UTF-8 locale or retype the value") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
     from guidegen.core.budget import BudgetSetting
     from guidegen.core.errors import Location, UserError  # light: dataclasses only
 
     try:
+        _check_arguments(sys.argv[1:] if argv is None else argv)
         cli.main(args=argv, prog_name="guidegen", standalone_mode=False)
     except UserError as exc:
         click.echo(exc.format(), err=True)

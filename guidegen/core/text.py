@@ -63,6 +63,8 @@ def _coerce_text(value: Any) -> Any:
             raise ValueError(
                 "a text is a string, or a mapping with the keys zh and/or en"
                 + (f"; unknown key(s): {', '.join(map(str, sorted(unknown, key=str)))}" if unknown else "")
+                + (" (an ASCII comma inside {zh: ..., en: ...} ends the text: quote it, e.g. en: \"A, B\", "
+                   "or use the Chinese comma '，')" if any(value[k] is None for k in unknown) else "")
             )
         for lang, item in value.items():
             if not isinstance(item, str):

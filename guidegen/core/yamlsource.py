@@ -12,6 +12,7 @@ values from it ourselves so that we can
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,8 @@ def load_yaml_text(text: str, name: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         message = "invalid YAML: " + " ".join(filter(None, [exc.context, exc.problem]))
-        raise UserError.single(loc, message) from None
+        lines = [m.line for m in (exc.problem_mark, exc.context_mark) if m is not None]
+        raise UserError.single(loc, message, hint=syntax_hint(text, lines)) from None
     except yaml.YAMLError as exc:
         raise fail(name, f"invalid YAML: {exc}") from None
     if builder.problems:
@@ -123,6 +125,25 @@ def load_yaml_text(text: str, name: str) -> Any:
     if builder.empty:
         raise fail(name, "the file is empty", expected="a YAML mapping")
     return value
+
+
+def syntax_hint(text: str, lines: list[int]) -> str | None:
+    """How to fix the usual causes of a YAML syntax error on the lines the parser names (0-based):
+    an unquoted value with '{{', with ': ', or with an ASCII comma inside {zh: ..., en: ...}."""
+    source = text.split("\n")
+    for number in sorted(set(lines)):
+        for line in source[max(number - 1, 0): number + 1]:
+            value = line.split(": ", 1)[1] if ": " in line else line
+            stripped = value.strip().lstrip("- ")
+            if "{{" in line and not stripped.startswith(("'", '"', "{zh", "{en", "{ zh", "{ en")):
+                return "quote a value that contains '{{ placeholders }}', e.g. title: \"{{ crm }} guide\" (unquoted, " \
+                       "'{' starts a YAML mapping)"
+            if re.search(r"\{\s*(zh|en)\s*:", line) and line.count(",") > 1:
+                return "an ASCII comma inside {zh: ..., en: ...} ends the text: quote each text, e.g. " \
+                       "{zh: \"甲，乙\", en: \"A, B\"}, or use a Chinese comma '，'"
+            if re.match(r"^[^'\"#]*:\s", stripped) and not stripped.startswith(("'", '"', "{", "[")):
+                return "quote a value that contains ': ' (a colon and a space), e.g. note: \"Step 1: export\""
+    return None
 
 
 def _events(text: str) -> Any:
@@ -312,10 +333,28 @@ class _Builder:
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self._constructor.construct_object(node)
+            value = self._constructor.construct_object(node)
+            return WrittenFloat(value, event.value) if type(value) is float else value
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problems.append(Problem(self.loc(event.start_mark), f"invalid value: {exc}", given=event.value))
             return event.value
+
+
+class WrittenFloat(float):
+    """A float that remembers how it was written: ``version: 1.10`` is the number 1.1, but a
+    version field wants the text "1.10"."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> "WrittenFloat":
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
+def as_written(value: Any) -> str:
+    """A scalar's text as it stands in the file (numbers keep their trailing zeros)."""
+    return getattr(value, "written", None) or str(value)
 
 
 def describe_value(value: Any) -> str:

@@ -20,7 +20,7 @@ from guidegen.core.budget import Budget
 from guidegen.core.diagnostics import problems_from_validation
 from guidegen.core.errors import UserError, fail
 from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
-from guidegen.core.yamlsource import LocDict, load_yaml_file
+from guidegen.core.yamlsource import LocDict, as_written, load_yaml_file
 
 def _date_in_range(value: dt.date) -> dt.date:
     """Dates of a plan or a document between 1900 and 2099: a typo like 9999-12-31 would
@@ -74,7 +74,7 @@ class RevisionSpec(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) else value
+        return as_written(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 class ApprovalSpec(Strict):
@@ -133,7 +133,7 @@ class Engagement(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) else value
+        return as_written(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
     @model_validator(mode="before")
     @classmethod
