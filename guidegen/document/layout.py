@@ -120,6 +120,9 @@ class Properties:
     date: dt.date
     lang: str
     version: str
+    language_tag: str  # BCP 47, e.g. zh-CN
+    latin_tag: str  # language of Latin-script runs (Word tags scripts separately)
+    east_asian_tag: str  # language of East Asian runs
 
 
 @dataclass
@@ -128,6 +131,7 @@ class Document:
     front: Front
     blocks: list[Block]
     properties: Properties
+    colon: str  # the language's colon after a bold lead-in ("：" / ": ")
     labels: dict[str, str] = field(default_factory=dict)  # fixed words writers print (toc, page x of y)
 
 
@@ -140,6 +144,7 @@ class _Builder:
     def __init__(self, guide: Guide) -> None:
         self.guide = guide
         self.lang = guide.meta.lang
+        self.locale = i18n.locale(self.lang)
         self.blocks: list[Block] = []
         self.numbers = [0, 0, 0]
         self.tables = 0
@@ -160,16 +165,13 @@ class _Builder:
         return "" if value is None else self.t("yes" if value else "no")
 
     def join(self, values: list[str]) -> str:
-        return self.t("list_sep").join(values)
+        return self.locale.join(values)
 
     def colon(self) -> str:
-        return "：" if self.lang == "zh" else ": "
+        return self.locale.colon
 
     def parenthesis(self, text: str) -> str:
-        """' (text)' in English, '（text）' in Chinese; nothing for an empty text."""
-        if not text:
-            return ""
-        return f"（{text}）" if self.lang == "zh" else f" ({text})"
+        return self.locale.parenthesis(text)
 
     def roles(self, ids: list[str]) -> str:
         return self.join([self.guide.role_name(r) for r in ids])
@@ -232,7 +234,11 @@ def build_document(guide: Guide) -> Document:
             date=m.date,
             lang=m.lang,
             version=m.version,
+            language_tag=b.locale.tag,
+            latin_tag=b.locale.latin_tag,
+            east_asian_tag=b.locale.east_asian_tag,
         ),
+        colon=b.locale.colon,
         labels={
             "toc": i18n.t(m.lang, "toc"),
             "toc_placeholder": i18n.t(m.lang, "toc_placeholder"),
@@ -442,7 +448,7 @@ def _implementation(b: _Builder) -> None:
             f"{b.numbers[0]}-{b.figures}",
             [GanttBar(p.name, p.start_week, p.end_week, p.start_date, p.end_date) for p in im.phases],
             max(p.end_week for p in im.phases),
-            "周" if b.lang == "zh" else "W",
+            b.locale.week_label,
         ))
     b.section(2, "s_milestones", [im.milestones], lambda: b.table(
         "milestones",
