@@ -259,6 +259,14 @@ SURFACES = [
          words=("--out",)),
     Case("output folder name too long", lambda t: [*_render(gen.MINIMAL, "--format", "md")[:2], "--out", "x" * 300],
          words=("xxxx", "too long")),
+    Case("output file path is a folder", lambda t: (t.joinpath("out", "minimal-simple-zh.md").mkdir(parents=True),
+                                                    _render(gen.MINIMAL, "--format", "md"))[1],
+         words=("minimal-simple-zh.md", "refusing to overwrite")),
+    Case("strict validation", lambda t: ["validate", "--strict", str(CORPUS / "control_chars.yaml")],
+         words=("control_chars.yaml:", "warnings treated as errors")),
+    Case("batch render prints its warnings", lambda t: _render(gen.minimal_with(t / "warn.yaml", "en: Lower-case}", "}"),
+                                                                 "--lang", "zh", "--lang", "en", "--format", "md", "--jobs", "1"),
+         codes=(0,), words=("warn.yaml:", "no 'en' text")),
     Case("limit switched off", lambda t: ["--max-file-bytes", "0", "list"], words=("--max-file-bytes", "never lowered")),
     Case("invalid limit in the environment", lambda t: ["list"], env={"GUIDEGEN_MAX_ROWS": "lots"},
          words=("GUIDEGEN_MAX_ROWS",)),
@@ -332,7 +340,7 @@ def test_every_surface_ends_bad_input_with_a_located_user_error(case: Case, tmp_
         assert word in err, (word, err[-2000:])
     if result.returncode == 2:
         # "<file>[:line[:column]] [Sheet!Cell]: error: ..." or click's "Invalid value for '--option'"
-        assert re.search(r"^(\S[^\n]*?: error: |Error: Invalid value for '--)", err, re.MULTILINE), err
+        assert re.search(r"^(\S[^\n]*?: (error|warning): |Error: Invalid value for .--)", err, re.MULTILINE), err
 
 
 # --------------------------------------------------------------------------- the output folder
@@ -429,3 +437,18 @@ def test_two_guides_with_one_file_name_are_both_refused_naming_each_other(tmp_pa
     err = capsys.readouterr().err
     assert "a.b simple zh and A..b simple zh" in err and "A..b simple zh and a.b simple zh" in err
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["other-simple-zh.md"]
+
+
+def test_a_template_heading_style_without_an_id_still_styles_the_chapter_headings(tmp_path: Path) -> None:
+    import zipfile
+
+    template = gen.docx_heading_style_without_id(tmp_path / "noid.docx")
+    assert b'w:styleId="Heading1"' not in zipfile.ZipFile(template).read("word/styles.xml")
+    code, out, err = run_cli("render", gen.MINIMAL, "--out", tmp_path / "out", "--template", template, "--format", "docx",
+                             "--date", FIXED_DATE)
+    assert code == 0, err
+    package = zipfile.ZipFile(Path(out.split()[0]))
+    styles, body = package.read("word/styles.xml").decode(), package.read("word/document.xml").decode()
+    style_id = re.search(r'<w:style [^>]*w:styleId="([^"]+)"[^>]*>\s*<w:name w:val="heading 1"/>', styles)
+    assert style_id, "the heading 1 style got an id"
+    assert len(re.findall(rf'pStyle \w+:val="{style_id.group(1)}"', body)) >= 7  # the seven chapters
