@@ -213,6 +213,7 @@ def refuse_doctype(archive: zipfile.ZipFile, budget: Budget | None = None) -> No
     """Refuse a package whose XML parts declare a DOCTYPE or entities (XXE, entity bombs): Office
     never writes them. Parts are scanned as streams, within the per-part budget."""
     budget = budget or current()
+    total = 0
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
@@ -220,6 +221,10 @@ def refuse_doctype(archive: zipfile.ZipFile, budget: Budget | None = None) -> No
         with archive.open(info) as handle:
             while chunk := handle.read(1 << 16):
                 seen += len(chunk)
+                total += len(chunk)
+                if total > budget.zip_total_bytes:  # parts whose headers understate their size
+                    raise BudgetExceeded("uncompressed bytes of the package", budget.zip_total_bytes,
+                                         f"more than {budget.zip_total_bytes:,}")
                 if seen > budget.zip_entry_bytes:
                     raise BudgetExceeded(f"uncompressed bytes of part {info.filename}", budget.zip_entry_bytes,
                                          f"more than {budget.zip_entry_bytes:,}")
