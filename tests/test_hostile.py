@@ -452,3 +452,16 @@ def test_a_template_heading_style_without_an_id_still_styles_the_chapter_heading
     style_id = re.search(r'<w:style [^>]*w:styleId="([^"]+)"[^>]*>\s*<w:name w:val="heading 1"/>', styles)
     assert style_id, "the heading 1 style got an id"
     assert len(re.findall(rf'pStyle \w+:val="{style_id.group(1)}"', body)) >= 7  # the seven chapters
+
+
+def test_a_second_blueprint_never_replaces_another_blueprints_file_of_the_same_name(tmp_path: Path) -> None:
+    first = gen.minimal_with(tmp_path / "one.yaml", "id: minimal", "id: a.b")
+    second = gen.minimal_with(tmp_path / "two.yaml", "id: minimal", "id: A..b")
+    out = tmp_path / "out"
+    assert run_cli("render", first, "--format", "md", "--out", out, "--date", FIXED_DATE)[0] == 0
+    before = (out / "a.b-simple-zh.md").read_bytes()
+    for force in ([], ["--force"]):
+        code, _, err = run_cli("render", second, "--format", "md", "--out", out, "--date", FIXED_DATE, *force)
+        assert code == 2 and "two blueprints give this file name" in err and "'a.b'" in err and "'A..b'" in err
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["a.b-simple-zh.md"]
+    assert (out / "a.b-simple-zh.md").read_bytes() == before

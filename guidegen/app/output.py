@@ -54,6 +54,7 @@ class Output:
 
     name: str
     data: bytes
+    source: str = ""  # the blueprint whose guide this is (two blueprints must not share a file)
 
 
 def _read_manifest(folder: Path) -> dict[str, str | list[str]]:
@@ -125,6 +126,30 @@ def check_overwrites(folder: Path, names: list[str], force: bool = False) -> lis
     return problems
 
 
+def _read_sources(folder: Path) -> dict[str, str]:
+    try:
+        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("sources", {})
+        return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _shared_with_another_blueprint(folder: Path, outputs: list[Output]) -> list[Problem]:
+    """A file name (compared case-insensitively, as on Windows and macOS disks) that another
+    blueprint's guide already has in this folder: blueprint ids such as 'a.b' and 'a..b' give one
+    file name, and the second guide must not silently replace the first — not even with --force."""
+    sources = {name.lower(): (name, source) for name, source in _read_sources(folder).items()}
+    problems = []
+    for out in outputs:
+        name, source = sources.get(out.name.lower(), ("", ""))
+        if out.source and source and source != out.source and (folder / name).exists():
+            problems.append(Problem(Location(str(folder / out.name)), "two blueprints give this file name",
+                                    expected=f"one file per guide; {name} is the guide of blueprint '{source}'",
+                                    given=f"the guide of blueprint '{out.source}'",
+                                    hint="rename one blueprint's id, or render it into another --out folder"))
+    return problems
+
+
 def write_outputs(folder: Path, outputs: list[Output], force: bool = False) -> list[Path]:
     """Write every output atomically after checking none would destroy someone's edits."""
     try:
@@ -138,7 +163,7 @@ def write_outputs(folder: Path, outputs: list[Output], force: bool = False) -> l
     try:
         with folder_lock(folder):
             _clean_leftovers(folder)
-            problems = check_overwrites(folder, [o.name for o in outputs], force)
+            problems = _shared_with_another_blueprint(folder, outputs) + check_overwrites(folder, [o.name for o in outputs], force)
             if problems:
                 raise UserError(problems)
             return [_write_recorded(folder, out) for out in outputs]
@@ -153,7 +178,7 @@ def _write_recorded(folder: Path, out: Output) -> Path:
     new = sha256(out.data)
     old = sha256(path.read_bytes()) if path.is_file() else None
     try:
-        record(folder, {out.name: sorted({h for h in (old, new) if h})})
+        record(folder, {out.name: sorted({h for h in (old, new) if h})}, {out.name: out.source} if out.source else None)
         atomic_write(path, out.data)
         record(folder, {out.name: new})
     except OSError as exc:
@@ -161,12 +186,17 @@ def _write_recorded(folder: Path, out: Output) -> Path:
     return path
 
 
-def record(folder: Path, entries: dict[str, str | list[str]]) -> None:
-    """Add entries to the manifest (one read-modify-write, written atomically; callers hold the
-    folder lock)."""
+def record(folder: Path, entries: dict[str, str | list[str]], sources: dict[str, str] | None = None) -> None:
+    """Add entries (and the blueprints they belong to) to the manifest: one read-modify-write,
+    written atomically; callers hold the folder lock."""
     manifest = _read_manifest(folder)
     manifest.update(entries)
-    data = json.dumps({"generator": "guidegen", "files": dict(sorted(manifest.items()))}, indent=2) + "\n"
+    owners = _read_sources(folder)
+    owners.update(sources or {})
+    content: dict[str, object] = {"generator": "guidegen", "files": dict(sorted(manifest.items()))}
+    if owners:
+        content["sources"] = dict(sorted(owners.items()))
+    data = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
     atomic_write(folder / MANIFEST, data.encode("utf-8"))
 
 

@@ -65,7 +65,7 @@ def render(
     outputs = []
     for fmt in dict.fromkeys(engagement.formats):
         write = get_writer(fmt)
-        outputs.append(Output(stem + WRITERS[fmt].extension, write(resolution.guide, options)))
+        outputs.append(Output(stem + WRITERS[fmt].extension, write(resolution.guide, options), resolution.guide.meta.blueprint))
     warnings = list(resolution.warnings)
     if options.template and "docx" in engagement.formats:
         warnings += _template_warnings(options.template)
