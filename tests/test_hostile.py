@@ -267,6 +267,12 @@ SURFACES = [
     Case("batch render prints its warnings", lambda t: _render(gen.minimal_with(t / "warn.yaml", "en: Lower-case}", "}"),
                                                                  "--lang", "zh", "--lang", "en", "--format", "md", "--jobs", "1"),
          codes=(0,), words=("warn.yaml:", "no 'en' text")),
+    Case("new-blueprint copying an oversized file", lambda t: ["new-blueprint", "copy", "--dir", str(t / "new"), "--from",
+                                                                str(gen.oversized_yaml(t / "big.yaml"))], words=("big.yaml", "too large")),
+    Case("new-blueprint with an invalid id", lambda t: ["new-blueprint", "../../etc/x", "--dir", str(t)], words=("command line",)),
+    Case("init-project into a folder", lambda t: ["init-project", str(t)], words=("is a directory",)),
+    Case("list with a hostile user folder", lambda t: ["list", "--blueprints", str(gen.alias_bomb_without_spaces(t / "bomb.yaml").parent)],
+         words=("bomb.yaml:", "alias/anchor bomb")),
     Case("limit switched off", lambda t: ["--max-file-bytes", "0", "list"], words=("--max-file-bytes", "never lowered")),
     Case("invalid limit in the environment", lambda t: ["list"], env={"GUIDEGEN_MAX_ROWS": "lots"},
          words=("GUIDEGEN_MAX_ROWS",)),
@@ -340,7 +346,7 @@ def test_every_surface_ends_bad_input_with_a_located_user_error(case: Case, tmp_
         assert word in err, (word, err[-2000:])
     if result.returncode == 2:
         # "<file>[:line[:column]] [Sheet!Cell]: error: ..." or click's "Invalid value for '--option'"
-        assert re.search(r"^(\S[^\n]*?: (error|warning): |Error: Invalid value for .--)", err, re.MULTILINE), err
+        assert re.search(r"^(\S[^\n]*?: (error|warning): |Error: Invalid value for '\S+')", err, re.MULTILINE), err
 
 
 # --------------------------------------------------------------------------- the output folder
@@ -465,3 +471,12 @@ def test_a_second_blueprint_never_replaces_another_blueprints_file_of_the_same_n
         assert code == 2 and "two blueprints give this file name" in err and "'a.b'" in err and "'A..b'" in err
     assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["a.b-simple-zh.md"]
     assert (out / "a.b-simple-zh.md").read_bytes() == before
+
+
+def test_phase_shifts_that_add_up_past_the_week_budget_are_refused(tmp_path: Path) -> None:
+    phases = "\n".join(f"      - {{id: p{n}, name: P{n}, weeks: [1, 2], stages: [build], shift_following_weeks: 500}}"
+                       for n in range(1, 4))
+    path = gen.minimal_with(tmp_path / "shift.yaml", "include: [roles, plans]",
+                            f"include: [roles, plans]\nplans:\n  simple:\n    duration: [3, 4]\n    phases:\n{phases}")
+    code, _, err = run_cli("render", path, "--format", "md", "--out", tmp_path / "out")
+    assert code == 2 and "shift.yaml:" in err and "plan is too long" in err and "1,002" in err

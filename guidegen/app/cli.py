@@ -250,7 +250,9 @@ def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, fo
                                expected="lower-case letters, digits, '-' or '_', starting with a letter", given=blueprint_id)
     target = Path(folder) / f"{blueprint_id}.yaml"
     if source:
-        text = copy_text(resolve_blueprint_path(source, blueprint_dirs).read_text(encoding="utf-8"), blueprint_id)
+        from guidegen.core.yamlsource import read_text  # within the byte budget, regular files only
+
+        text = copy_text(read_text(resolve_blueprint_path(source, blueprint_dirs)), blueprint_id)
     else:
         text = skeleton_text(blueprint_id, target.name, relative_schema(Path(folder), Path("schemas")))
     write_new_file(target, text, force)

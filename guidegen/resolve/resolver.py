@@ -404,6 +404,16 @@ def _traceability(goals: list[model.Goal], testing: model.Testing) -> list[model
 
 
 # --------------------------------------------------------------------------- plan
+def _check_plan_length(ctx: _Context, end_week: int, path: tuple[Any, ...]) -> None:
+    """Shifts add up: the plan as computed must stay within the budget's weeks too."""
+    from guidegen.core.budget import Budget
+
+    if end_week > Budget.max_weeks:
+        raise UserError.single(ctx.where(path + ("weeks",)), "input beyond the budget: the plan is too long",
+                               expected=f"a plan ending by week {Budget.max_weeks}",
+                               given=f"this phase ends in week {end_week:,} after the shifts of earlier phases")
+
+
 def _implementation(
     ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, team: list[model.TeamMember]
 ) -> model.Implementation:
@@ -423,6 +433,7 @@ def _implementation(
     for phase, path in ctx.selected(plan.phases, plan_path):
         start, end = phase.weeks[0] + shift, phase.weeks[1] + shift
         shift += phase.shift_following_weeks
+        _check_plan_length(ctx, end, path)
         for stage in phase.stages:
             stage_phase.setdefault(stage, len(phases))
         phases.append(
