@@ -273,6 +273,8 @@ SURFACES = [
     Case("init-project into a folder", lambda t: ["init-project", str(t)], words=("is a directory",)),
     Case("list with a hostile user folder", lambda t: ["list", "--blueprints", str(gen.alias_bomb_without_spaces(t / "bomb.yaml").parent)],
          words=("bomb.yaml:", "alias/anchor bomb")),
+    Case("check-data sample workbook with an entity bomb", lambda t: ["check-data", "--entity", "contact", str(gen.MINIMAL), str(
+        gen.with_doctype(_sample_xlsx(), t / "sample.xlsx", "xl/workbook.xml"))], words=("sample.xlsx", "DOCTYPE")),
     Case("limit switched off", lambda t: ["--max-file-bytes", "0", "list"], words=("--max-file-bytes", "never lowered")),
     Case("invalid limit in the environment", lambda t: ["list"], env={"GUIDEGEN_MAX_ROWS": "lots"},
          words=("GUIDEGEN_MAX_ROWS",)),
@@ -312,6 +314,19 @@ SURFACES = [
     Case("workbook cells of the wrong type", _import(lambda w, p: _edit_xlsx(w, p, _wrong_types)), codes=(0, 2),
          words=("hostile.xlsx",)),
 ]
+
+
+def _sample_xlsx() -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["email", "phone"])
+    wb.active.append(["a@example.com", "+8613900000000"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _truncated(data: bytes, path: Path) -> Path:
