@@ -54,7 +54,7 @@ class Declaration:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__module__ == __name__:
+        if cls.__module__ == __name__ or cls.__dict__.get("__abstract__"):
             return
         if cls.__name__ in DECLARATIONS:
             raise ContentMismatch(f"content type {cls.__name__} declared twice")
@@ -88,6 +88,17 @@ class Side:
         self.mixins = mixins or {}
         self.module = module
         self.models: dict[type, type[BaseModel]] = {}
+
+    def export(self, namespace: dict[str, Any]) -> list[str]:
+        """Put the derived model of every declaration this side has into ``namespace`` (a
+        module's globals) under the declaration's name; returns the names."""
+        names = []
+        for name, declaration in DECLARATIONS.items():
+            if self.name == "blueprint" and issubclass(declaration, GuideKind):
+                continue
+            namespace[name] = self.model(declaration)
+            names.append(name)
+        return names
 
     def model(self, declaration: type[Declaration]) -> type[BaseModel]:
         """The derived model of a declaration (built once per side)."""

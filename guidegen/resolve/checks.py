@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -97,6 +98,21 @@ def _check_refs(r: _Reporter, path: tuple[Any, ...], refs: list[str], known: set
                     given=ref)
 
 
+def items_with_goals(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every item in the blueprint that names goals it serves or proves, with its path."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from items_with_goals(item, path + (i,))
+    elif isinstance(node, BaseModel):
+        links = getattr(node, "goals", None) if "goals" in type(node).model_fields else None
+        if links and all(isinstance(g, str) for g in links):
+            yield path, node
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if isinstance(value, (list, BaseModel)) and name != "goals":
+                yield from items_with_goals(value, path + (name,))
+
+
 def _references(r: _Reporter, bp: Blueprint) -> None:
     roles = {x.id for x in bp.roles}
     team = {x.id for x in bp.implementation.team}
@@ -117,10 +133,8 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
     for key in ("deliverables", "milestones"):
         for i, item in enumerate(getattr(im, key)):
             _check_refs(r, ("implementation", key, i, "stage"), [item.stage], stages, "stage")
-    for i, test in enumerate(bp.testing.cases):
-        _check_refs(r, ("testing", "cases", i, "goals"), test.goals, goals, "goal")
-    for i, crit in enumerate(bp.testing.acceptance):
-        _check_refs(r, ("testing", "acceptance", i, "goals"), crit.goals, goals, "goal")
+    for path, item in items_with_goals(bp):
+        _check_refs(r, path + ("goals",), item.goals, goals, "goal")
     for i, risk in enumerate(bp.summary.risks):
         if risk.owner:
             _check_refs(r, ("summary", "risks", i, "owner"), [risk.owner], roles, "role")

@@ -77,6 +77,10 @@ class _Context:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     _missing_lang: int = 0
+    # The goal ids the engagement chose (None: all the blueprint's), and the test ids that
+    # engagement goals name, which stay whatever goals they were written for.
+    chosen_goals: frozenset[str] | None = None
+    linked_tests: frozenset[str] = frozenset()
 
     @property
     def locale(self) -> i18n.Locale:
@@ -105,7 +109,13 @@ class _Context:
         return self.locale.polish(rendered)
 
     def applies(self, item: Any) -> bool:
-        return not isinstance(item, Conditional) or item.applies(self.complexity, self.scenario)
+        """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
+        if isinstance(item, Conditional) and not item.applies(self.complexity, self.scenario):
+            return False
+        served = getattr(item, "goals", None)
+        if served and self.chosen_goals is not None and not self.chosen_goals.intersection(served):
+            return getattr(item, "id", None) in self.linked_tests
+        return True
 
     def selected(self, items: list[Any], path: tuple[Any, ...]) -> list[tuple[Any, tuple[Any, ...]]]:
         """Items whose condition holds, each with its path (original index)."""
@@ -181,6 +191,10 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     team = _team(ctx, blueprint, engagement)
     role_names = _role_names(ctx, blueprint, engagement)
     goals = _goals(ctx, blueprint, engagement)
+    if engagement.goals is not None:
+        ctx.chosen_goals = frozenset(g.id for g in goals)
+        ctx.linked_tests = frozenset(t for entry in (engagement.goals or []) + engagement.add_goals
+                                     if isinstance(entry, GoalSpec) for t in entry.tests)
     overview = model.Overview(
         background=ctx.convert(blueprint.overview.background, list[model.Note], ("overview", "background")),
         goals=goals,

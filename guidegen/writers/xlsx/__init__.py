@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -33,38 +32,19 @@ from guidegen.core import i18n
 from guidegen.core.errors import Location, UserError
 from guidegen.guide.model import Guide
 from guidegen.content.tables import COLUMN_CODE_PREFIX, INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
+from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
 from guidegen.core.text import clean_text, escape_markdown
 from guidegen.core.vocab import CODE_GROUPS
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 
-MAX_CELL_TEXT = 32767
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FONT = Font(bold=True, color="1F3864")
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="8EAADB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-
-def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: no []:*?/\\, not blank, at most 31 characters."""
-    base = _INVALID_SHEET_CHARS.sub("-", name).strip("' ") or "Sheet"
-    base = base[:31].rstrip() or "Sheet"  # readers strip a trailing space: the index must match
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title = base[: 31 - len(suffix)].rstrip() + suffix
-        n += 1
-    taken.add(title.lower())
-    return title
-
-
-def needs_text_protection(value: str) -> bool:
-    """Values a spreadsheet would read as a formula or command (spreadsheet injection)."""
-    return bool(value) and value[0] in "=+-@\t\r" and value != "-"
-
 
 def _units(text: str) -> int:
     longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
@@ -280,24 +260,23 @@ def _enums(book: _Book) -> None:
 
 
 def _rules(book: _Book) -> None:
-    rows = [[r.id, r.title, r.text, r.on_failure or ""] for r in book.guide.data.validations]
-    headers = [book.t("col_id"), book.t("col_title"), book.t("col_rule_text"), book.t("col_on_failure")]
-    book.sheet(book.t("ws_validations"), "validations", headers, rows)
+    rows = [{"id": r.id, "title": r.title, "text": r.text, "on_failure": r.on_failure or ""}
+            for r in book.guide.data.validations]
+    _spec_sheet(book, TABLES["validations"], book.t("ws_validations"), "validations", rows)
 
 
 def _tests(book: _Book) -> None:
-    not_run = i18n.code(book.lang, "test_status", "not_run")
+    not_run = book.code("test_status", "not_run")
     rows = []
     for c in book.guide.testing.cases:
-        steps = "\n".join(f"{n}. {s}" for n, s in enumerate(c.steps, 1))
         expected = c.expected
         if c.thresholds:
             expected += "\n" + "\n".join(f"{t.metric}: {t.threshold}" for t in c.thresholds)
-        rows.append([c.id, ", ".join(c.goals), book.code("test_category", c.category), c.title, steps, expected,
-                     c.acceptance or "", book.code("level", c.priority), not_run, "", None])
-    headers = [book.t(k) for k in ("col_id", "col_goals", "col_category", "col_test", "col_steps", "col_expected",
-                                  "col_acceptance", "col_priority", "col_test_status", "col_tester", "col_date")]
-    book.sheet(book.t("ws_tests"), "tests", headers, rows, {3: "test_category", 8: "level", 9: "test_status"})
+        rows.append({"id": c.id, "goals": ", ".join(c.goals), "category": book.code("test_category", c.category),
+                     "title": c.title, "steps": "\n".join(f"{n}. {s}" for n, s in enumerate(c.steps, 1)),
+                     "expected": expected, "acceptance": c.acceptance or "", "priority": book.code("level", c.priority),
+                     "status": not_run, "tester": "", "date": None})
+    _spec_sheet(book, TABLES["test_log"], book.t("ws_tests"), "tests", rows)
 
 
 def _traceability(book: _Book) -> None:
@@ -305,37 +284,32 @@ def _traceability(book: _Book) -> None:
     rows = []
     for tr in g.traceability:
         goal = g.goal(tr.goal)
-        rows.append([tr.goal, goal.title if goal else "", ", ".join(tr.tests), ", ".join(tr.acceptance), tr.kpi or "",
-                     book.t("covered") if tr.covered else book.t("uncovered")])
-    headers = [book.t(k) for k in ("col_id", "col_goal", "col_tests", "col_acceptance", "col_kpi", "col_coverage")]
-    book.sheet(book.t("ws_traceability"), "traceability", headers, rows)
+        rows.append({"id": tr.goal, "goal": goal.title if goal else "", "tests": ", ".join(tr.tests),
+                     "acceptance": ", ".join(tr.acceptance), "kpi": tr.kpi or "",
+                     "coverage": book.t("covered") if tr.covered else book.t("uncovered")})
+    _spec_sheet(book, TABLES["traceability"], book.t("ws_traceability"), "traceability", rows)
 
 
 def _plan(book: _Book) -> None:
     g = book.guide
-    rows = []
-    for p in g.implementation.phases:
-        owners = i18n.locale(book.lang).join(g.role_name(r) for r in p.owners)
-        rows.append([p.name, p.start_week, p.end_week, p.start_date, p.end_date, owners,
-                     "\n".join(p.deliverables), "\n".join(t.text for t in p.tasks)])
-    headers = [book.t(k) for k in ("col_phase", "col_start_week", "col_end_week", "col_start_date", "col_end_date",
-                                  "col_owners", "col_deliverables", "col_tasks")]
-    book.sheet(book.t("ws_plan"), "plan", headers, rows)
+    rows = [{"name": p.name, "start_week": p.start_week, "end_week": p.end_week, "start_date": p.start_date,
+             "end_date": p.end_date, "owners": i18n.locale(book.lang).join([g.role_name(r) for r in p.owners]),
+             "deliverables": "\n".join(p.deliverables), "tasks": "\n".join(t.text for t in p.tasks)}
+            for p in g.implementation.phases]
+    _spec_sheet(book, TABLES["plan_sheet"], book.t("ws_plan"), "plan", rows)
 
 
 def _metrics(book: _Book) -> None:
-    rows = [[x.id, x.category or "", x.name, x.description or "", x.threshold or "", x.level or ""]
-            for x in book.guide.operations.metrics]
-    headers = [book.t(k) for k in ("col_id", "col_category", "col_metric", "col_description", "col_threshold", "col_level")]
-    book.sheet(book.t("ws_metrics"), "metrics", headers, rows, {6: "alert"})
+    rows = [{"id": x.id, "category": x.category or "", "name": x.name, "description": x.description or "",
+             "threshold": x.threshold or "", "level": x.level or ""} for x in book.guide.operations.metrics]
+    _spec_sheet(book, TABLES["metrics"], book.t("ws_metrics"), "metrics", rows)
 
 
 def _risks(book: _Book) -> None:
-    rows = [[r.id, r.category, r.risk, book.code("level", r.likelihood), book.code("level", r.impact),
-             r.mitigation or "", r.owner or ""] for r in book.guide.summary.risks]
-    headers = [book.t(k) for k in ("col_id", "col_category", "col_risk", "col_likelihood", "col_impact",
-                                  "col_mitigation", "col_owner")]
-    book.sheet(book.t("ws_risks"), "risks", headers, rows, {4: "level", 5: "level"})
+    rows = [{"id": r.id, "category": r.category, "risk": r.risk, "likelihood": book.code("level", r.likelihood),
+             "impact": book.code("level", r.impact), "mitigation": r.mitigation or "", "owner": r.owner or ""}
+            for r in book.guide.summary.risks]
+    _spec_sheet(book, TABLES["risks"], book.t("ws_risks"), "risks", rows)
 
 
 def _index(book: _Book) -> None:
