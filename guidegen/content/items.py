@@ -62,6 +62,16 @@ class ServesGoals(Item):
     )
 
 
+class Source(Section):
+    """A public source a fact in the guide was verified against (a law, a standard, vendor documentation)."""
+
+    id: Ident = Field(description="Source id, cited by items in their 'sources' list.")
+    title: Text = Field(description="Title of the page or document (give an English title too when it is not in English).")
+    publisher: Text | None = Field(None, description="Who publishes it: the vendor, the standards body, the legislator.")
+    url: str = Field(description="Where it can be read.")
+    verified: dt.date = Field(description="When the facts citing it were last checked against it (YYYY-MM-DD).")
+
+
 # --------------------------------------------------------------------------- overview
 
 

@@ -8,6 +8,7 @@ a client called ``{{ 7*7 }}`` appears literally in the guide.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, fi
 from guidegen.core.budget import Budget
 
 from guidegen.core.diagnostics import problems_from_validation
-from guidegen.core.errors import UserError, fail
+from guidegen.core.errors import Location, UserError, fail
 from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.yamlsource import LocDict, as_written, load_yaml_file
 
@@ -187,3 +188,18 @@ def with_overrides(engagement: Engagement, **options: Any) -> Engagement:
         return Engagement.model_validate(data)
     except ValidationError as exc:
         raise UserError(problems_from_validation(exc, LocDict(data), Engagement, "command line")) from None
+
+
+def build_date() -> dt.date:
+    """The date documents are made on when none is given: SOURCE_DATE_EPOCH when set
+    (reproducible builds; a value that is not whole seconds up to 2099-12-31 is refused), else
+    today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    latest = int(dt.datetime(Budget.last_year, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp())
+    if epoch.isdigit() and int(epoch[:12]) <= latest:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    raise UserError.single(Location("environment variable SOURCE_DATE_EPOCH"), "invalid SOURCE_DATE_EPOCH",
+                           expected=f"whole seconds since 1970-01-01 UTC, up to {latest} ({Budget.last_year}-12-31)",
+                           given=epoch[:40])

@@ -10,7 +10,6 @@ engagement and are built explicitly.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,30 +27,13 @@ from guidegen.core.typography import polish_zh
 from guidegen.core.vocab import LANGS
 from guidegen.core.yamlsource import format_path, locate
 from guidegen.guide import model
-from guidegen.resolve.engagement import Engagement, GoalSpec
+from guidegen.resolve.engagement import Engagement, GoalSpec, build_date
 from guidegen.resolve.templating import TemplateProblem, clean_text, render_text, unescape_markdown
 
 
 def document_date(engagement: Engagement) -> dt.date:
     """The engagement's date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
-    if engagement.date:
-        return engagement.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip():
-        return _epoch_date(epoch)
-    return dt.date.today()
-
-
-def _epoch_date(epoch: str) -> dt.date:
-    """SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a date within the budget's years."""
-    from guidegen.core.budget import Budget
-
-    latest = int(dt.datetime(Budget.last_year, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp())
-    if epoch.strip().isdigit() and int(epoch.strip()[:12]) <= latest:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    raise UserError.single(Location("environment variable SOURCE_DATE_EPOCH"), "invalid SOURCE_DATE_EPOCH",
-                           expected=f"whole seconds since 1970-01-01 UTC, up to {latest} ({Budget.last_year}-12-31)",
-                           given=epoch[:40])
+    return engagement.date or build_date()
 
 
 def first_monday(start: dt.date) -> dt.date:
@@ -81,6 +63,8 @@ class _Context:
     # engagement goals name, which stay whatever goals they were written for.
     chosen_goals: frozenset[str] | None = None
     linked_tests: frozenset[str] = frozenset()
+    cited: dict[str, None] = field(default_factory=dict)
+    traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
     def locale(self) -> i18n.Locale:
@@ -112,6 +96,9 @@ class _Context:
         """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
         if isinstance(item, Conditional) and not item.applies(self.complexity, self.scenario):
             return False
+        kinds = getattr(item, "applies_to", None)
+        if kinds and self.traits is not None and not self.traits.intersection(kinds):
+            return False
         served = getattr(item, "goals", None)
         if served and self.chosen_goals is not None and not self.chosen_goals.intersection(served):
             return getattr(item, "id", None) in self.linked_tests
@@ -136,6 +123,8 @@ class _Context:
             return [self.convert(item, inner, p) for item, p in self.selected(value, path)]
         if isinstance(value, BaseModel):
             cls = _model_type(target)
+            for source in getattr(value, "sources", ()) or ():
+                self.cited.setdefault(source, None)
             shared, guide_only = _plan(type(value), cls)
             missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
             if missing:
@@ -185,6 +174,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     complexity = engagement.complexity or blueprint.default_complexity
     scenario = engagement.scenario
     ctx = _Context(loaded, lang, complexity, scenario, {})
+    ctx.traits = frozenset(blueprint.traits) if blueprint.traits is not None else None
     ctx.variables = _template_variables(ctx, blueprint, engagement)
 
     meta = _meta(ctx, blueprint, engagement, complexity)
@@ -231,6 +221,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
         operations=operations,
         summary=summary,
     )
+    guide.references = _references(ctx, blueprint)
     if ctx.errors:
         raise UserError(ctx.errors)
     for trace in guide.traceability:
@@ -243,6 +234,13 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
                 )
             )
     return Resolution(guide, ctx.warnings)
+
+
+def _references(ctx: _Context, blueprint: bp.Blueprint) -> list[model.Source]:
+    """The register's sources that the guide's content cites, in order of first citation."""
+    register = {s.id: (i, s) for i, s in enumerate(blueprint.sources)}
+    return [ctx.convert(register[sid][1], model.Source, ("sources", register[sid][0]))
+            for sid in ctx.cited if sid in register]
 
 
 def _grouped(items: list[Any], key: Any) -> list[Any]:
