@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from guidegen.content.tables import TABLES, TableSpec
 from guidegen.core import i18n
-from guidegen.core.text import escape_markdown
+from guidegen.core.text import escape_name
 from guidegen.document.blocks import Block, Cell, Column, Heading, Items, Prose, Table
 from guidegen.guide.model import Guide, Note
 
@@ -35,7 +35,7 @@ class Builder:
             return ""
         m = self.guide.meta
         # Labels are Markdown like every prose cell: the names in them are escaped to stay text.
-        return self.locale.code(group, value, crm=escape_markdown(m.crm), software=escape_markdown(m.software))
+        return self.locale.code(group, value, crm=escape_name(m.crm), software=escape_name(m.software))
 
     def yes_no(self, value: bool | None) -> str:
         return "" if value is None else self.t("yes" if value else "no")

@@ -20,6 +20,7 @@ from guidegen.core.text import (  # noqa: F401 - re-exported
     XML_FORBIDDEN,
     clean_text,
     escape_markdown,
+    escape_name,
     has_forbidden_chars,
     unescape_markdown,
 )
@@ -28,7 +29,7 @@ from guidegen.core.text import (  # noqa: F401 - re-exported
 def _finalize(value: Any) -> Any:
     # Every {{ expression }} yields engagement data (names, variables): escape it so that it
     # reads literally in the Markdown the text is part of.
-    return escape_markdown(value) if isinstance(value, str) else value
+    return escape_name(value) if isinstance(value, str) else value
 
 
 class TemplateProblem(Exception):
