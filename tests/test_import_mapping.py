@@ -100,7 +100,7 @@ def test_dry_run_prints_the_summary_and_writes_nothing(workspace) -> None:
 @pytest.mark.parametrize("cell, value, message", [
     ("I3", "stringy", "invalid data type"),
     ("H3", None, "the target field is empty"),
-    ("D4", "email", "duplicate field 'email'"),
+    ("A4", "email", "duplicate field 'email'"),
     ("J3", "maybe", "invalid value for required"),
     ("K3", "sideways", "invalid direction"),
 ])

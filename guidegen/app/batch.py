@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from guidegen.app.output import Output, check_overwrites, write_outputs
+from guidegen.app.output import Output, write_outputs
 from guidegen.core.errors import Problem, UserError
 from guidegen.resolve.engagement import Engagement
 
@@ -90,19 +90,41 @@ def _run_single(engagement: Engagement, out_dir: Path, blueprint_dirs: tuple[str
     return 0
 
 
+def _refuse_shared_names(results: list[JobResult]) -> None:
+    """Two guides whose files would have one name (blueprint ids such as 'a.b' and 'a..b', or
+    names differing only in case on a case-insensitive disk) are both refused, naming each other:
+    the second would silently replace the first."""
+    owners: dict[str, JobResult] = {}
+    for result in results:
+        if result.error:
+            continue
+        for out in result.outputs:
+            other = owners.setdefault(out.name.lower(), result)
+            if other is not result:
+                for mine, theirs in ((result, other), (other, result)):
+                    mine.error = (f"{out.name}: error: another guide in this run writes the same file name\n"
+                                  f"    given:    {mine.label} and {theirs.label}\n"
+                                  f"    hint:     rename one of the blueprints (ids that differ only in dots or case "
+                                  f"give one file name)")
+                break
+
+
 def _write_results(results: list[JobResult], out_dir: Path, force: bool) -> int:
+    _refuse_shared_names(results)
     failed = [r for r in results if r.error]
     ok = [r for r in results if not r.error]
     written: list[Path] = []
     for result in ok:
-        blocked = check_overwrites(out_dir, [o.name for o in result.outputs], force)
-        if blocked:
-            result.error = "\n".join(p.format() for p in blocked)
+        try:
+            written += write_outputs(out_dir, result.outputs, force=force)
+        except UserError as exc:
+            result.error = exc.format()
             failed.append(result)
-            continue
-        written += write_outputs(out_dir, result.outputs, force=True)
     for path in written:
         click.echo(str(path))
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"{result.label}: {warning.format()}", err=True)
     warnings = sum(len(r.warnings) for r in results)
     click.echo(
         f"summary: {len(results) - len(failed)} of {len(results)} guide(s) rendered, {len(written)} file(s) written"

@@ -41,11 +41,19 @@ def _blueprint_dirs_option(f: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Show the full traceback of internal errors.")
+@click.option("--max-file-bytes", metavar="N", help="Raise the per-file size limit for a legitimately large blueprint, "
+              "project file, template or workbook (default 5 MiB; also $GUIDEGEN_MAX_FILE_BYTES). Never switched off.")
+@click.option("--max-rows", metavar="N", help="Raise the rows-per-sheet limit for a large workbook (default 50,000; also "
+              "$GUIDEGEN_MAX_ROWS). Never switched off.")
 @click.version_option(package_name="guidegen")
-def cli(debug: bool) -> None:
+def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
     """Generate CRM <-> third-party software integration guides (DOCX, Markdown, XLSX)
     from typed YAML blueprints. No LLM involved: the same inputs give the same files."""
+    from guidegen.core.budget import current, raise_limits
+
     _State.debug = debug
+    raise_limits(max_file_bytes, max_rows)
+    current()  # an invalid $GUIDEGEN_MAX_* is reported once, here
 
 
 # --------------------------------------------------------------------------- list
@@ -178,11 +186,15 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     Exit status 0 when valid, 2 when not (with --strict, warnings count too).
     """
     from guidegen.blueprint.loader import load_blueprint
-    from guidegen.core.errors import Problem, UserError
+    from guidegen.core.errors import Location, Problem, UserError
     from guidegen.resolve.checks import check_blueprint
 
     problems: list[Problem] = []
-    for name in _expand(paths):
+    names = _expand(paths)
+    if not names:
+        raise UserError.single(Location(paths[0]), "no blueprint files found", expected="a .yaml or .yml file, or a "
+                               "folder holding some")
+    for name in names:
         try:
             loaded = load_blueprint(name)
         except UserError as exc:
@@ -194,9 +206,12 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     for p in problems:
         click.echo(p.format(), err=True)
     if errors or (strict and warnings):
-        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)", err=True)
+        summary = f"{len(errors)} error(s), {len(warnings)} warning(s)"
+        if strict and warnings:
+            summary += f"; {len(warnings)} warnings treated as errors (--strict)"
+        click.echo(summary, err=True)
         sys.exit(2)
-    click.echo(f"ok: {len(list(_expand(paths)))} blueprint(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+    click.echo(f"ok: {len(names)} blueprint(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 def _expand(paths: tuple[str, ...]) -> list[str]:
@@ -204,7 +219,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += [str(x) for x in sorted(path.glob("*.yaml"))]
+            found += [str(x) for x in sorted(path.glob("*.y*ml")) if x.suffix in (".yaml", ".yml")]
         else:
             found.append(p)
     return found
@@ -261,7 +276,9 @@ def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, fo
                                expected="lower-case letters, digits, '-' or '_', starting with a letter", given=blueprint_id)
     target = Path(folder) / f"{blueprint_id}.yaml"
     if source:
-        text = copy_text(resolve_blueprint_path(source, blueprint_dirs).read_text(encoding="utf-8"), blueprint_id)
+        from guidegen.core.yamlsource import read_text  # within the byte budget, regular files only
+
+        text = copy_text(read_text(resolve_blueprint_path(source, blueprint_dirs)), blueprint_id)
     else:
         text = skeleton_text(blueprint_id, target.name, relative_schema(Path(folder), Path("schemas")))
     write_new_file(target, text, force)
@@ -430,14 +447,33 @@ def export_contract_command(blueprint: str, entities: tuple[str, ...], out: str,
 
 
 # --------------------------------------------------------------------------- entry point
+def _check_arguments(argv: list[str]) -> None:
+    """Arguments are text: a byte that is not UTF-8 (Python keeps it as a lone surrogate) is
+    refused here rather than failing later in a writer."""
+    from guidegen.core.errors import Location, UserError
+
+    for number, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UserError.single(Location("command line", path=f"argument {number}"), "argument is not valid UTF-8",
+                                   expected="UTF-8 text", given=arg.encode("utf-8", "backslashreplace").decode("ascii")[:80],
+                                   hint=f"byte at position {exc.start}: set a UTF-8 locale or retype the value") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
-    from guidegen.core.errors import UserError  # light: dataclasses only
+    from guidegen.core.budget import BudgetSetting
+    from guidegen.core.errors import Location, UserError  # light: dataclasses only
 
     try:
+        _check_arguments(sys.argv[1:] if argv is None else argv)
         cli.main(args=argv, prog_name="guidegen", standalone_mode=False)
     except UserError as exc:
         click.echo(exc.format(), err=True)
+        sys.exit(2)
+    except BudgetSetting as exc:
+        click.echo(UserError.single(Location(exc.source), f"invalid limit: {exc}", given=exc.given).format(), err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

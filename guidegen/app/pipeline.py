@@ -65,8 +65,18 @@ def render(
     outputs = []
     for fmt in dict.fromkeys(engagement.formats):
         write = get_writer(fmt)
-        outputs.append(Output(stem + WRITERS[fmt].extension, write(resolution.guide, options)))
-    return Rendered(resolution.guide, outputs, resolution.warnings)
+        outputs.append(Output(stem + WRITERS[fmt].extension, write(resolution.guide, options), resolution.guide.meta.blueprint))
+    warnings = list(resolution.warnings)
+    if options.template and "docx" in engagement.formats:
+        warnings += _template_warnings(options.template)
+    return Rendered(resolution.guide, outputs, warnings)
+
+
+def _template_warnings(path: Path) -> list[Problem]:
+    """What was removed from the Word template (external references) before it was used."""
+    from guidegen.writers.docx.template import check_template
+
+    return check_template(path).warnings(str(path))
 
 
 def _template(engagement: Engagement) -> Path | None:

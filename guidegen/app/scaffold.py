@@ -15,6 +15,20 @@ from guidegen.blueprint.loader import LoadedBlueprint
 _SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 
 
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML scalar: plain when YAML reads it back as the same string, else quoted."""
+    import json
+
+    import yaml
+
+    try:
+        if text and yaml.safe_load(text) == text and text == text.strip() and "#" not in text:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+
+
 def project_file_text(loaded: LoadedBlueprint | None, blueprint: str) -> str:
     """A commented engagement file for ``blueprint`` (its roles and goals listed)."""
     bp = loaded.blueprint if loaded else None
@@ -29,7 +43,7 @@ def project_file_text(loaded: LoadedBlueprint | None, blueprint: str) -> str:
         "",
         "# Integration type: a built-in blueprint id ('guidegen list') or a path to a blueprint file",
         "# (relative paths are relative to this file).",
-        f"blueprint: {blueprint}",
+        f"blueprint: {yaml_scalar(blueprint)}",
         "client: ACME Corp                 # client organisation",
         "crm: Salesforce                   # CRM product",
         "software: Example Software        # third-party software product",

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from guidegen.blueprint.schema import Blueprint
+from guidegen.core import budget
 from guidegen.core.diagnostics import problems_from_validation
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.core.yamlsource import LocDict, LocList, describe_value, load_yaml_file
@@ -144,6 +145,12 @@ def _includes(root: LocDict, name: str, problems: list[Problem]) -> list[tuple[s
     if not isinstance(value, LocList):
         loc = root.locs.get("include", Location(name))
         problems.append(Problem(loc, "'include' must be a list of fragment names", given=repr(value)))
+        return []
+    limit = budget.current().includes
+    if len(value) > limit:
+        problems.append(Problem(value.loc or Location(name), "input beyond the budget: fragments included by one blueprint",
+                                expected=f"at most {limit} fragments", given=f"{len(value):,}",
+                                hint="include each fragment once"))
         return []
     found = []
     for item, loc in zip(value, value.locs):

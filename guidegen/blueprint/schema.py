@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
+from guidegen.core.budget import Budget
 from guidegen.content import items  # noqa: F401 - importing it registers every declaration
 from guidegen.content.declare import Ident, IdList, Item, Section, Side
 from guidegen.content.declare import Text as TextMarker
@@ -39,6 +40,11 @@ from guidegen.core.vocab import (  # noqa: F401 - re-exported for blueprint tool
 )
 
 IdRefs = Annotated[list[Id], BeforeValidator(listify)]
+
+# A week number or a number of weeks: bounded, so that a typo like 5000000 is refused instead of
+# building a plan (and a Gantt chart) of that length.
+Week = Annotated[int, Field(ge=1, le=Budget.max_weeks)]
+Weeks = Annotated[int, Field(ge=0, le=Budget.max_weeks)]
 
 
 class _FieldMappingKey:
@@ -78,23 +84,23 @@ class PlanPhase(Conditional):
 
     id: Id = Field(description="Phase id.")
     name: Text = Field(description="Phase name.")
-    weeks: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+    weeks: Annotated[list[Week], Field(min_length=2, max_length=2)] = Field(
         description="First and last week of the phase, e.g. [2, 3] (1-based; phases may overlap)."
     )
     stages: IdRefs = Field(description="Work stages (see 'stages') whose tasks land in this phase.")
     shift_following_weeks: int = Field(
-        0, ge=0, description="Weeks by which this (usually conditional) phase pushes every later phase back."
+        0, ge=0, le=Budget.max_weeks, description="Weeks by which this (usually conditional) phase pushes every later phase back."
     )
 
 
 class Plan(Strict):
     """The phase plan for one complexity level."""
 
-    duration: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+    duration: Annotated[list[Week], Field(min_length=2, max_length=2)] = Field(
         description="Total duration in weeks as [min, max], e.g. [3, 4]."
     )
     phases: list[PlanPhase] = Field(description="Phases in order.")
-    upgrade_extra_weeks: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(
+    upgrade_extra_weeks: Annotated[list[Weeks], Field(min_length=2, max_length=2)] = Field(
         default_factory=lambda: [0, 0], description="Weeks added to the duration in the upgrade scenario, [min, max]."
     )
 

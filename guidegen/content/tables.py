@@ -228,3 +228,8 @@ TABLES: dict[str, TableSpec] = {
 # entity and column codes (see guidegen.workbook.reader).
 INDEX_SHEET = "_guidegen"
 WORKBOOK_FORMAT = "guidegen-workbook"
+
+
+# The first line of the comment on each header cell of an importable workbook sheet: the column's
+# code follows it (see guidegen/workbook/columns.py).
+COLUMN_CODE_PREFIX = "guidegen-column:"

@@ -100,3 +100,11 @@ class UserError(GuidegenError):
 def fail(file: str, message: str, **details: str | None) -> UserError:
     """Shorthand for a problem that belongs to a whole file."""
     return UserError.single(Location(file), message, **details)
+
+
+def over_budget(location: Location, exc: Exception) -> UserError:
+    """A located user error for input beyond the budget (a ``budget.BudgetExceeded``)."""
+    what = getattr(exc, "what", "input")
+    message = f"input beyond the budget: {what}" if what != "kind of file" else "not a regular file"
+    return UserError.single(location, message, expected=getattr(exc, "expected", None),
+                            given=getattr(exc, "given_text", None), hint=getattr(exc, "hint", None))

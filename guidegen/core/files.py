@@ -13,10 +13,11 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file next to ``path``, then rename it into place."""
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file next to ``path``, then rename it into place (a symlink at
+    ``path`` is replaced, never written through). ``mode``: permissions to give the file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
+    os.chmod(tmp, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp creates 0600
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -11,10 +11,11 @@ _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no []:*?/\\, not blank, at most 31 characters."""
     base = _INVALID_SHEET_CHARS.sub("-", name).strip("' ") or "Sheet"
-    title, n = _whole_words(base, 31), 2
+    # Readers strip a trailing space from a sheet name: the index must hold the name they see.
+    title, n = _whole_words(base, 31).rstrip() or "Sheet", 2
     while title.lower() in taken:
         suffix = f" ({n})"
-        title = _whole_words(base, 31 - len(suffix)) + suffix
+        title = _whole_words(base, 31 - len(suffix)).rstrip() + suffix
         n += 1
     taken.add(title.lower())
     return title

@@ -72,6 +72,8 @@ def _coerce_text(value: Any) -> Any:
             raise ValueError(
                 "a text is a string, or a mapping with the keys zh and/or en"
                 + (f"; unknown key(s): {', '.join(map(str, sorted(unknown, key=str)))}" if unknown else "")
+                + (" (an ASCII comma inside {zh: ..., en: ...} ends the text: quote it, e.g. en: \"A, B\", "
+                   "or use the Chinese comma '，')" if any(value[k] is None for k in unknown) else "")
             )
         for lang, item in value.items():
             if not isinstance(item, str):
@@ -193,3 +195,17 @@ def has_forbidden_chars(text: str) -> bool:
 def escape_markdown(value: str) -> str:
     """Backslash-escape the characters that would start inline Markdown formatting."""
     return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(0), value)
+
+
+def escape_name(value: str) -> str:
+    """A name (client, CRM, software, a variable) inside Markdown prose: escaped like any text,
+    and a URL in it kept from becoming a link ('://' escaped; the DOCX writer keeps escapes apart)."""
+    return escape_markdown(value).replace("://", "\\://")
+
+
+_ESCAPED = re.compile(r"\\([\\`*\[\]<>_:&])")
+
+
+def unescape_markdown(value: str) -> str:
+    """Undo :func:`escape_markdown` (for a text that is shown as plain text, never parsed)."""
+    return _ESCAPED.sub(r"\1", value)

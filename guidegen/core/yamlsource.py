@@ -19,11 +19,8 @@ from typing import Any
 
 import yaml
 
-from guidegen.core.errors import Location, Problem, UserError, fail
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_EXPANDED_NODES = 2_000_000
-MAX_DEPTH = 100
+from guidegen.core import budget as _budget
+from guidegen.core.errors import Location, Problem, UserError, fail, over_budget
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR_TAGS = {
@@ -72,20 +69,17 @@ class YamlDocument:
     text: str
 
 
-def read_text(path: str | Path, display: str | None = None, max_bytes: int = MAX_BYTES) -> str:
-    """Read a UTF-8 text file, refusing oversized and undecodable files with a clear reason."""
+def read_text(path: str | Path, display: str | None = None, max_bytes: int | None = None) -> str:
+    """Read a UTF-8 text file, refusing oversized, non-regular and undecodable files with a clear
+    reason (bytes are counted while reading; see guidegen.budget)."""
     name = display or str(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise fail(
-                name,
-                "file is too large to be a blueprint or project file",
-                expected=f"at most {max_bytes:,} bytes",
-                given=f"{size:,} bytes",
-            )
-        raw = p.read_bytes()
+        raw = _budget.read_regular_file(path, max_bytes)
+    except _budget.BudgetExceeded as exc:
+        if exc.what == "bytes in one file":
+            exc.what = "bytes in one file (too large to be a blueprint or project file)"
+            exc.hint = exc.hint or _budget._RAISE_HINT["bytes in one file"]
+        raise over_budget(Location(name), exc) from None
     except OSError as exc:
         raise fail(name, f"cannot read file: {exc.strerror or exc}") from None
     return decode_utf8(raw, name)
@@ -115,14 +109,15 @@ def load_yaml_file(path: str | Path, display: str | None = None) -> YamlDocument
 
 def load_yaml_text(text: str, name: str) -> Any:
     """Parse one YAML document into LocDict/LocList values; UserError on any problem."""
-    builder = _Builder(name, check_aliases=_ANCHOR.search(text) is not None)
+    builder = _Builder(name)
     try:
         value = builder.build(_events(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         message = "invalid YAML: " + " ".join(filter(None, [exc.context, exc.problem]))
-        raise UserError.single(loc, message) from None
+        lines = [m.line for m in (exc.problem_mark, exc.context_mark) if m is not None]
+        raise UserError.single(loc, message, hint=syntax_hint(text, lines)) from None
     except yaml.YAMLError as exc:
         raise fail(name, f"invalid YAML: {exc}") from None
     if builder.problems:
@@ -130,6 +125,25 @@ def load_yaml_text(text: str, name: str) -> Any:
     if builder.empty:
         raise fail(name, "the file is empty", expected="a YAML mapping")
     return value
+
+
+def syntax_hint(text: str, lines: list[int]) -> str | None:
+    """How to fix the usual causes of a YAML syntax error on the lines the parser names (0-based):
+    an unquoted value with '{{', with ': ', or with an ASCII comma inside {zh: ..., en: ...}."""
+    source = text.split("\n")
+    for number in sorted(set(lines)):
+        for line in source[max(number - 1, 0): number + 1]:
+            value = line.split(": ", 1)[1] if ": " in line else line
+            stripped = value.strip().lstrip("- ")
+            if "{{" in line and not stripped.startswith(("'", '"', "{zh", "{en", "{ zh", "{ en")):
+                return "quote a value that contains '{{ placeholders }}', e.g. title: \"{{ crm }} guide\" (unquoted, " \
+                       "'{' starts a YAML mapping)"
+            if re.search(r"\{\s*(zh|en)\s*:", line) and line.count(",") > 1:
+                return "an ASCII comma inside {zh: ..., en: ...} ends the text: quote each text, e.g. " \
+                       "{zh: \"甲，乙\", en: \"A, B\"}, or use a Chinese comma '，'"
+            if re.match(r"^[^'\"#]*:\s", stripped) and not stripped.startswith(("'", '"', "{", "[")):
+                return "quote a value that contains ': ' (a colon and a space), e.g. note: \"Step 1: export\""
+    return None
 
 
 def _events(text: str) -> Any:
@@ -145,9 +159,6 @@ def _events(text: str) -> Any:
         loader.dispose()
 
 
-# An anchor (&name) after a space, '[', '{', ',' or at a line start: only then can aliases
-# multiply the document, and only then is the expansion counted.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s,\[\]{}]")
 # Plain scalars starting with one of these may be numbers, booleans, null or dates; every other
 # plain scalar is text, which spares PyYAML's (slow) implicit resolver for most values.
 _MAYBE_TYPED = frozenset("0123456789+-.~yYnNtTfFoO=<")
@@ -174,13 +185,17 @@ _REFUSED = object()
 
 class _Builder:
     """Builds LocDict/LocList values straight from the parser's events (no node graph):
-    standard tags only, duplicate keys refused, alias expansion counted, depth bounded."""
+    standard tags only, duplicate keys refused; events, alias expansion and depth counted
+    against the budget (guidegen.budget) as the parser produces them."""
 
-    def __init__(self, name: str, check_aliases: bool = True) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[Problem] = []
         self.empty = True
-        self._check_aliases = check_aliases
+        limits = _budget.current()
+        self._max_depth = limits.yaml_depth
+        self._max_expanded = limits.alias_expansion
+        self._max_events = limits.yaml_events
         self._constructor = yaml.constructor.SafeConstructor()
         self._resolver = yaml.resolver.Resolver()
         self._anchors: dict[str, tuple[Any, int]] = {}
@@ -193,7 +208,10 @@ class _Builder:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
-        for event in events:
+        for count, event in enumerate(events):
+            if count > self._max_events:
+                raise over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
+                    "YAML events (values, lists, mappings) in one file", self._max_events, f"more than {self._max_events:,}"))
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 value = self._scalar(event)
@@ -205,9 +223,10 @@ class _Builder:
                 else:
                     root, self.empty = value, value is None and event.value == ""
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if len(stack) >= MAX_DEPTH:
+                if len(stack) >= self._max_depth:
                     raise UserError.single(self.loc(event.start_mark), "the document is nested too deeply",
-                                           expected=f"at most {MAX_DEPTH} levels", given=f"more than {MAX_DEPTH} levels")
+                                           expected=f"at most {self._max_depth} levels",
+                                           given=f"more than {self._max_depth} levels")
                 mapping = kind is yaml.MappingStartEvent
                 self._check_tag(event, _MAP_TAG if mapping else _SEQ_TAG)
                 path = self._child_path(stack)
@@ -246,12 +265,11 @@ class _Builder:
     def _add(self, stack: list[_Frame], value: Any, loc: Location, size: int, event: Any) -> Any:
         frame = stack[-1]
         frame.size += size
-        if self._check_aliases:
-            self._expanded += size
-            if self._expanded > MAX_EXPANDED_NODES:
-                raise UserError.single(loc, "the document expands to too many values (alias/anchor bomb?)",
-                                       expected=f"at most {MAX_EXPANDED_NODES:,} values after expanding aliases",
-                                       given=f"more than {MAX_EXPANDED_NODES:,} values")
+        self._expanded += size
+        if self._expanded > self._max_expanded:
+            raise UserError.single(loc, "the document expands to too many values (alias/anchor bomb?)",
+                                   expected=f"at most {self._max_expanded:,} values after expanding aliases",
+                                   given=f"more than {self._max_expanded:,} values")
         container = frame.value
         if isinstance(container, LocList):
             container.append(value)
@@ -315,10 +333,28 @@ class _Builder:
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self._constructor.construct_object(node)
+            value = self._constructor.construct_object(node)
+            return WrittenFloat(value, event.value) if type(value) is float else value
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problems.append(Problem(self.loc(event.start_mark), f"invalid value: {exc}", given=event.value))
             return event.value
+
+
+class WrittenFloat(float):
+    """A float that remembers how it was written: ``version: 1.10`` is the number 1.1, but a
+    version field wants the text "1.10"."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> "WrittenFloat":
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
+def as_written(value: Any) -> str:
+    """A scalar's text as it stands in the file (numbers keep their trailing zeros)."""
+    return getattr(value, "written", None) or str(value)
 
 
 def describe_value(value: Any) -> str:

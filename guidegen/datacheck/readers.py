@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guidegen.core.errors import Location, UserError
+from guidegen.core import budget
+from guidegen.core.errors import Location, UserError, over_budget
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -196,6 +197,10 @@ def _safe_zip(path: Path) -> None:
                                                         and info.file_size > 50 * 1024**2):
                     raise UserError.single(Location(str(path)), f"workbook part {info.filename} inflates to {info.file_size} bytes",
                                            expected="an ordinary workbook")
+            # No DOCTYPE or entity declarations (XXE, entity bombs): Excel never writes them.
+            budget.refuse_doctype(archive, budget.Budget(zip_entry_bytes=_MAX_XLSX_ENTRY, zip_total_bytes=4 * _MAX_XLSX_ENTRY))
+    except budget.BudgetExceeded as exc:
+        raise over_budget(Location(str(path)), exc) from None
     except zipfile.BadZipFile:
         raise UserError.single(Location(str(path)), "not a readable XLSX workbook", expected="an .xlsx file saved by Excel or LibreOffice") from None
 

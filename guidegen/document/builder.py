@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from guidegen.content.tables import TABLES, TableSpec
 from guidegen.core import i18n
+from guidegen.core.text import escape_name
 from guidegen.document.blocks import Block, Cell, Column, Heading, Items, Prose, Table
 from guidegen.guide.model import Guide, Note
 
@@ -33,7 +34,8 @@ class Builder:
         if value is None:
             return ""
         m = self.guide.meta
-        return self.locale.code(group, value, crm=m.crm, software=m.software)
+        # Labels are Markdown like every prose cell: the names in them are escaped to stay text.
+        return self.locale.code(group, value, crm=escape_name(m.crm), software=escape_name(m.software))
 
     def yes_no(self, value: bool | None) -> str:
         return "" if value is None else self.t("yes" if value else "no")

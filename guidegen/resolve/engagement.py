@@ -12,12 +12,46 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError, field_validator
+import re
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator, model_validator
+
+from guidegen.core.budget import Budget
 
 from guidegen.core.diagnostics import problems_from_validation
-from guidegen.core.errors import UserError, fail
+from guidegen.core.errors import Location, UserError, fail
 from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
-from guidegen.core.yamlsource import LocDict, load_yaml_file
+from guidegen.core.yamlsource import LocDict, as_written, load_yaml_file
+
+def _date_in_range(value: dt.date) -> dt.date:
+    """Dates of a plan or a document between 1900 and 2099: a typo like 9999-12-31 would
+    overflow calendar arithmetic and no engagement needs it."""
+    if not Budget.first_year <= value.year <= Budget.last_year:
+        raise ValueError(f"a date from {Budget.first_year}-01-01 to {Budget.last_year}-12-31")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_date_in_range)]
+
+_ONE_LINE = ("client", "crm", "software", "author", "version")
+_WHITESPACE_RUN = re.compile(r"\s*[\r\n\t\v\f]+\s*")
+
+
+def _one_line(text: str) -> str:
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def _clean_value(value: Any) -> Any:
+    """Strings anywhere in an engagement value without the characters XML forbids."""
+    from guidegen.core.text import clean_text
+
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_value(v) for k, v in value.items()}
+    return value
 
 Format = Literal["docx", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
@@ -34,14 +68,14 @@ class RevisionSpec(Strict):
     """A line of the revision history."""
 
     version: str = Field(description="Version, e.g. 0.9.")
-    date: dt.date | None = Field(None, description="Date of the revision (YYYY-MM-DD).")
+    date: Date | None = Field(None, description="Date of the revision (YYYY-MM-DD).")
     author: str | None = Field(None, description="Who made the revision.")
     change: str = Field(description="What changed.")
 
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) else value
+        return as_written(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 class ApprovalSpec(Strict):
@@ -49,7 +83,7 @@ class ApprovalSpec(Strict):
 
     role: str = Field(description="Role id from the blueprint's team, or a role name.")
     name: str | None = Field(None, description="Person who approves.")
-    date: dt.date | None = Field(None, description="Date of approval.")
+    date: Date | None = Field(None, description="Date of approval.")
 
 
 class GoalSpec(Strict):
@@ -86,8 +120,8 @@ class Engagement(Strict):
     )
     goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")
     add_goals: list[GoalEntry] = Field(default_factory=list, description="Goals added to the blueprint's (or to 'goals').")
-    start_date: dt.date | None = Field(None, description="Project start date (YYYY-MM-DD); phases get calendar dates.")
-    date: dt.date | None = Field(None, description="Document date (default: SOURCE_DATE_EPOCH, else today).")
+    start_date: Date | None = Field(None, description="Project start date (YYYY-MM-DD); phases get calendar dates.")
+    date: Date | None = Field(None, description="Document date (default: SOURCE_DATE_EPOCH, else today).")
     version: str = Field("1.0", description="Document version.")
     author: str | None = Field(None, description="Document author.")
     people: dict[Id, PersonSpec] = Field(default_factory=dict, description="Who fills each role: role id -> person.")
@@ -100,7 +134,21 @@ class Engagement(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) else value
+        return as_written(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: Any) -> Any:
+        """Values are text: characters XML cannot hold are removed everywhere, and names (client,
+        CRM, software, author, version) are one line — a newline in a name must not start a
+        heading, a list or a diagram statement in any writer."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = {key: _clean_value(value) for key, value in data.items()}
+        for key in _ONE_LINE:
+            if isinstance(cleaned.get(key), str):
+                cleaned[key] = _one_line(cleaned[key])
+        return cleaned
 
     @field_validator("people")
     @classmethod
@@ -136,13 +184,22 @@ def with_overrides(engagement: Engagement, **options: Any) -> Engagement:
         return engagement
     data = engagement.model_dump(exclude_unset=True)
     data.update(given)
-    return Engagement.model_validate(data)
+    try:
+        return Engagement.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(problems_from_validation(exc, LocDict(data), Engagement, "command line")) from None
 
 
 def build_date() -> dt.date:
     """The date documents are made on when none is given: SOURCE_DATE_EPOCH when set
-    (reproducible builds), else today."""
+    (reproducible builds; a value that is not whole seconds up to 2099-12-31 is refused), else
+    today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return dt.date.today()
+    latest = int(dt.datetime(Budget.last_year, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp())
+    if epoch.isdigit() and int(epoch[:12]) <= latest:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    raise UserError.single(Location("environment variable SOURCE_DATE_EPOCH"), "invalid SOURCE_DATE_EPOCH",
+                           expected=f"whole seconds since 1970-01-01 UTC, up to {latest} ({Budget.last_year}-12-31)",
+                           given=epoch[:40])

@@ -27,7 +27,7 @@ from guidegen.core.vocab import LANGS
 from guidegen.core.yamlsource import format_path, locate
 from guidegen.guide import model
 from guidegen.resolve.engagement import Engagement, GoalSpec, build_date
-from guidegen.resolve.templating import TemplateProblem, clean_text, render_text
+from guidegen.resolve.templating import TemplateProblem, clean_text, render_text, unescape_markdown
 
 
 def document_date(engagement: Engagement) -> dt.date:
@@ -281,7 +281,9 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
 
 def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, complexity: str) -> model.Meta:
     v = ctx.variables
-    title = ctx.text(blueprint.title, ("title",)) or blueprint.id
+    # The title is plain text (cover, header, document properties): the escapes that keep names
+    # literal inside Markdown texts are taken out again.
+    title = unescape_markdown(ctx.text(blueprint.title, ("title",)) or blueprint.id)
     return model.Meta(
         blueprint=blueprint.id,
         title=title,
@@ -414,6 +416,16 @@ def _traceability(goals: list[model.Goal], testing: model.Testing) -> list[model
 
 
 # --------------------------------------------------------------------------- plan
+def _check_plan_length(ctx: _Context, end_week: int, path: tuple[Any, ...]) -> None:
+    """Shifts add up: the plan as computed must stay within the budget's weeks too."""
+    from guidegen.core.budget import Budget
+
+    if end_week > Budget.max_weeks:
+        raise UserError.single(ctx.where(path + ("weeks",)), "input beyond the budget: the plan is too long",
+                               expected=f"a plan ending by week {Budget.max_weeks}",
+                               given=f"this phase ends in week {end_week:,} after the shifts of earlier phases")
+
+
 def _implementation(
     ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, team: list[model.TeamMember]
 ) -> model.Implementation:
@@ -433,6 +445,7 @@ def _implementation(
     for phase, path in ctx.selected(plan.phases, plan_path):
         start, end = phase.weeks[0] + shift, phase.weeks[1] + shift
         shift += phase.shift_following_weeks
+        _check_plan_length(ctx, end, path)
         for stage in phase.stages:
             stage_phase.setdefault(stage, len(phases))
         phases.append(

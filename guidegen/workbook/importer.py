@@ -11,9 +11,9 @@ Invalid edits are refused with Sheet!Cell references and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import copy
 import io
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,13 @@ from guidegen.blueprint.loader import LoadedBlueprint, load_blueprint
 from guidegen.blueprint.schema import FIELD_TYPES
 from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError, fail
-from guidegen.core.files import atomic_write
 from guidegen.core.markdown import markdown_to_plain
 from guidegen.core.vocab import LANGS, review_status
 from guidegen.guide.model import FieldMapping, Guide
 from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
+from guidegen.core.text import escape_markdown
+from guidegen.workbook.textfile import read_text_file, restore, rewrite
 from guidegen.workbook.reader import SheetRows, WorkbookContent, read_workbook
 
 _TEXT_KEYS = ("rule", "validation", "description", "note")
@@ -91,8 +92,8 @@ def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False) 
         raise fail(str(workbook), "the workbook belongs to another blueprint",
                    expected=f"a workbook exported from blueprint '{loaded.blueprint.id}'", given=str(expected_id))
     guide = _guide_for(loaded, content)
-    text = blueprint_path.read_text(encoding="utf-8")
-    yaml, document = _round_trip(text, str(blueprint_path))
+    source = read_text_file(blueprint_path)
+    yaml, document = _round_trip(source.text, str(blueprint_path))
     plan = _Plan(loaded, guide, content, document, str(workbook))
     plan.collect()
     if plan.problems:
@@ -103,15 +104,13 @@ def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False) 
     out = io.StringIO()
     yaml.dump(document, out)
     new_text = out.getvalue()
-    backup = blueprint_path.with_name(blueprint_path.name + ".bak")
-    shutil.copy2(blueprint_path, backup)
-    atomic_write(blueprint_path, new_text.encode("utf-8"))
+    rewrite(source, new_text)
     try:
         load_blueprint(blueprint_path)
     except UserError:
-        shutil.copy2(backup, blueprint_path)  # never leave the user's blueprint broken
+        restore(source)  # never leave the user's blueprint broken
         raise
-    result.written, result.backup = True, backup
+    result.written, result.backup = True, source.backup
     return result
 
 
@@ -161,6 +160,21 @@ class _Plan:
         self.labels = _Labels(content.engagement)
         self.changes: list[Change] = []
         self.problems: list[Problem] = []
+        self.shared = _shared_nodes(document)
+        self.unshared: list[str] = []
+
+    def own(self, parent: Any, key: Any) -> Any:
+        """``parent[key]``, made this place's own first if YAML aliases share it with another
+        place (``&anchor`` / ``*alias``): an edit must change only the field it was made to."""
+        node = parent[key]
+        if id(node) not in self.shared:
+            return node
+        mine = copy.deepcopy(node)
+        if hasattr(mine, "yaml_set_anchor"):
+            mine.yaml_set_anchor(None)
+        parent[key] = mine
+        self.unshared.append(f"{getattr(node, 'anchor', None) and node.anchor.value or 'an alias'}")
+        return mine
 
     def problem(self, sheet: SheetRows, row: int, key: str, message: str, **details: str | None) -> None:
         self.problems.append(Problem(Location(self.workbook, cell=sheet.cell(row, key)), message, **details))
@@ -221,18 +235,17 @@ class _Plan:
             return
         current = {f.key: f for f in entity.fields}
         seen_keys: dict[str, int] = {}
-        seen_sources: dict[str, int] = {}
         rows = []
         for number, values in sheet.rows:
             row = self._parse_row(sheet, number, values)
             if row is None:
                 continue
             key = row["key"] or _default_key(row["source"], row["target"])
-            for seen, value, column in ((seen_keys, key, "key"), (seen_sources, row["source"].lower(), "source")):
-                if value in seen and value != "n/a":
-                    self.problem(sheet, number, column, f"duplicate field '{value}'",
-                                 expected="each field once per sheet", given=f"also in row {seen[value]}")
-                seen[value] = number
+            # A field is its key: one source field may feed two targets (two rows, two keys).
+            if key in seen_keys:
+                self.problem(sheet, number, "key" if row["key"] else "source", f"duplicate field '{key}'",
+                             expected="each field once per sheet", given=f"also in row {seen_keys[key]}")
+            seen_keys[key] = number
             rows.append((number, key, row))
         if self.problems:
             return
@@ -281,8 +294,10 @@ class _Plan:
         index = self._find(fields_node, field)
         if index is None:
             return
-        node = fields_node[index]
+        self.unshared: list[str] = []
+        node = self.own(fields_node, index)
         old_key = field.key
+        before = len(self.changes)
         for key in _SCALAR_KEYS:
             new = row.get(key)
             old = getattr(field, key)
@@ -308,10 +323,14 @@ class _Plan:
                 continue
             self._set_text(node, key, new)
             self.changes.append(Change("~", f"{entity.id}.{old_key}", f"{key} {_show(markdown_to_plain(old))} → {_show(new)}"))
+        if self.unshared and len(self.changes) > before:
+            self.changes[-1].detail += (f" (the value was shared by YAML alias &{self.unshared[0]}; "
+                                        "only this field changed)")
 
     def _set_text(self, node: CommentedMap, key: str, new: str) -> None:
         """Change the text in the workbook's language; the other language keeps its text."""
-        old = node.get(key)
+        new = literal_text(new)
+        old = self.own(node, key) if key in node else None
         if isinstance(old, dict):
             if new:
                 old[self.lang] = new
@@ -348,7 +367,7 @@ class _Plan:
             value = values.get(name)
             if value in (None, ""):
                 continue
-            node[name] = _flow({self.lang: value}) if name in _TEXT_KEYS else value
+            node[name] = _flow({self.lang: literal_text(value)}) if name in _TEXT_KEYS else value
         fields_node.append(node)
         self.changes.append(Change("+", f"{entity.id}.{key}", f"{row['source']} → {row['target']}"))
 
@@ -400,6 +419,9 @@ class _Plan:
         node = self._value_node(code_set_node, value)
         if node is None:
             return
+        self.unshared = []
+        values = code_set_node["values"]
+        node = self.own(values, next(i for i, n in enumerate(values) if n is node))
         where = f"{code_set}.{value.source or value.target}"
         if target != value.target:
             node["target"] = target
@@ -416,7 +438,7 @@ class _Plan:
             node["source"] = source
         node["target"] = target
         if description:
-            node["description"] = _flow({self.lang: description})
+            node["description"] = _flow({self.lang: literal_text(description)})
         node.fa.set_flow_style()
         code_set_node["values"].append(node)
         self.changes.append(Change("+", f"{code_set}.{source or target}", f"{source or '—'} → {target}"))
@@ -437,6 +459,41 @@ def _date(text: str) -> dt.date | None | bool:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         return False
+
+
+_TEMPLATE_START = re.compile(r"\{[{%#]")
+_BLOCK_START = re.compile(r"^([ \t]*)([#>+\-=|]|\d{1,9}(?=[.)]))", re.MULTILINE)
+
+
+def literal_text(text: str) -> str:
+    """A cell's text as a blueprint text that prints exactly as typed: template syntax ('{{',
+    '{%', '{#') and Markdown (emphasis, links, code, headings, lists, quotes, tables) escaped."""
+    text = _BLOCK_START.sub(_escape_block_start, escape_markdown(text))
+    return _TEMPLATE_START.sub(lambda m: "{{ '" + m.group(0) + "' }}", text)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():  # "1." / "1)": the punctuation is what can be escaped
+        return indent + marker + "\\"
+    return indent + "\\" + marker
+
+
+def _shared_nodes(document: Any) -> set[int]:
+    """ids of the mappings and lists that YAML aliases make appear in more than one place."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        stack.extend(node.values() if isinstance(node, dict) else node)
+    return shared
 
 
 def _default_key(source: str, target: str) -> str:

@@ -104,7 +104,18 @@ def _cell(value: L.Cell, literal: bool) -> str:
         text = "<br>".join(escape_markdown(part) for part in value.split("\n"))
     else:
         text = _inline(value)
-    return text.replace("|", "\\|") if text else " "
+    return _PIPE.sub(_escape_pipe, text) if text else " "
+
+
+# A pipe inside a GFM cell must be escaped; one the text already escapes (an odd run of
+# backslashes before it) must not be escaped twice, or pandoc reads '\\|' as a backslash and a
+# cell boundary. cmark-gfm and pandoc both read '\|' after an even run as a literal pipe.
+_PIPE = re.compile(r"(\\*)\|")
+
+
+def _escape_pipe(match: re.Match[str]) -> str:
+    slashes = match.group(1)
+    return slashes + ("" if len(slashes) % 2 else "\\") + "|"
 
 
 def _inline(text: str) -> str:

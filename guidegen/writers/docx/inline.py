@@ -11,16 +11,16 @@ more than letting the C parser do it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from guidegen.core.text import XML_FORBIDDEN
 from guidegen.writers.common import (
     URL_RE,
     looks_like_markdown,
-    parse_inline,
-    parse_markdown,
     starts_with_list,
 )
 from guidegen.writers.docx.styles import Numbering, StyleMap
@@ -205,12 +205,30 @@ def markdown_paragraphs(ctx: Context, text: str, styles: BlockStyles, lead: str 
         writer = InlineWriter(ctx)
         writer.lead(lead)
         if looks_like_markdown(text):
-            writer.tokens(parse_inline(text))
+            writer.tokens(_parse_inline(text))
         else:
             writer.text(text)
         numbered = numbering_xml(styles.number) if styles.number is not None else ""
         return [Paragraph(styles.paragraph, numbered, writer.xml())]
-    return _BlockWriter(ctx, styles, lead).render(parse_markdown(text))
+    return _BlockWriter(ctx, styles, lead).render(_parse_markdown(text))
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """The shared Markdown dialect, with escapes kept as tokens of their own (no text_join):
+    an escaped character then splits the text, so 'http\\://' from a name is never taken for a
+    URL to link."""
+    return MarkdownIt("commonmark", {"html": False}).enable("strikethrough").disable("text_join")
+
+
+@lru_cache(maxsize=8192)
+def _parse_markdown(text: str) -> tuple[Token, ...]:
+    return tuple(_parser().parse(text))
+
+
+def _parse_inline(text: str) -> list[Token]:
+    tokens = _parser().parseInline(text)
+    return tokens[0].children or [] if tokens else []
 
 
 class _BlockWriter:

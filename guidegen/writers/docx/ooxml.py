@@ -16,6 +16,7 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from guidegen.core.text import clean_text
+from guidegen.writers.docx.template import check_text_width, twips
 
 _CLARK: dict[str, str] = {}
 
@@ -179,15 +180,16 @@ def page_geometry(sect_pr: etree._Element) -> tuple[int, int, int, int]:
     """(page width, page height, left margin, right margin) in twentieths of a point."""
     pg_sz = sect_pr.find(qn("w:pgSz"))
     pg_mar = sect_pr.find(qn("w:pgMar"))
-    width = int(pg_sz.get(qn("w:w"))) if pg_sz is not None else A4_PORTRAIT[0]
-    height = int(pg_sz.get(qn("w:h"))) if pg_sz is not None else A4_PORTRAIT[1]
-    left = int(pg_mar.get(qn("w:left"))) if pg_mar is not None else 1440
-    right = int(pg_mar.get(qn("w:right"))) if pg_mar is not None else 1440
+    width = twips(pg_sz.get(qn("w:w")), A4_PORTRAIT[0], "w:pgSz/@w:w") if pg_sz is not None else A4_PORTRAIT[0]
+    height = twips(pg_sz.get(qn("w:h")), A4_PORTRAIT[1], "w:pgSz/@w:h") if pg_sz is not None else A4_PORTRAIT[1]
+    left = twips(pg_mar.get(qn("w:left")), 1440, "w:pgMar/@w:left") if pg_mar is not None else 1440
+    right = twips(pg_mar.get(qn("w:right")), 1440, "w:pgMar/@w:right") if pg_mar is not None else 1440
     return width, height, left, right
 
 
 def text_width(sect_pr: etree._Element) -> int:
     width, _, left, right = page_geometry(sect_pr)
+    check_text_width(width, left, right)
     return width - left - right
 
 
@@ -206,10 +208,10 @@ def landscape_copy(sect_pr: etree._Element) -> etree._Element:
         top, bottom = pg_mar.get(qn("w:top")), pg_mar.get(qn("w:bottom"))
         left, right = pg_mar.get(qn("w:left")), pg_mar.get(qn("w:right"))
         if top and left:
-            pg_mar.set(qn("w:left"), str(abs(int(top))))
-            pg_mar.set(qn("w:right"), str(abs(int(bottom or top))))
-            pg_mar.set(qn("w:top"), left)
-            pg_mar.set(qn("w:bottom"), right or left)
+            pg_mar.set(qn("w:left"), str(abs(twips(top, 1440, "w:pgMar/@w:top"))))
+            pg_mar.set(qn("w:right"), str(abs(twips(bottom or top, 1440, "w:pgMar/@w:bottom"))))
+            pg_mar.set(qn("w:top"), str(twips(left, 1440, "w:pgMar/@w:left")))
+            pg_mar.set(qn("w:bottom"), str(twips(right or left, 1440, "w:pgMar/@w:right")))
     _drop(out, "w:titlePg")
     _set_section_type(out, "nextPage")
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from lxml import etree
 
 from guidegen.core.errors import Location, UserError
 from guidegen.writers.common import normalize_zip
-from guidegen.writers.docx.ooxml import el, sub
+from guidegen.writers.docx.ooxml import el, sub, text_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -101,18 +102,36 @@ def open_document(template: Path | None) -> tuple[DocxDocument, bool]:
     """The base document, or the user's template with its body emptied. Returns (doc, is_template)."""
     if template is None:
         return docx.Document(io.BytesIO(base_package())), False
+    from guidegen.writers.docx.template import check_template
+
     try:
-        document = docx.Document(str(template))
+        document = docx.Document(io.BytesIO(check_template(template).data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise UserError.single(
             Location(str(template)), "cannot open the Word template", expected="a .docx file saved by Word or LibreOffice",
             given=f"{type(exc).__name__}: {exc}",
         ) from None
     body = document.element.body
+    if body is None:
+        raise UserError.single(Location(str(template), path="word/document.xml"), "the Word template has no document body",
+                               expected="a w:body element", hint="save the template again from Word")
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    _check_page(body, str(template))
     return document, True
+
+
+def _check_page(body: etree._Element, name: str) -> None:
+    """The template's page measures, read now so that a bad one names the template's file."""
+    sect_pr = body.find(qn("w:sectPr"))
+    if sect_pr is None:
+        return
+    try:
+        text_width(sect_pr)
+    except UserError as exc:
+        raise UserError([replace(p, location=Location(name, path=f"word/document.xml {p.location.path}"))
+                         for p in exc.problems]) from None
 
 
 _AFTER_UPDATE_FIELDS = {

@@ -204,9 +204,13 @@ def ensure_styles(document: DocxDocument, theme: Theme) -> StyleMap:
     if normal is None:
         normal = _new_style(styles, "paragraph", "Normal", "Normal", None, [_rpr(theme), _ppr(0, 120, line=300)])
         normal.set(qn("w:default"), "1")
+    if not normal.get(qn("w:styleId")):
+        _give_id(styles, normal, "Normal")
     mapping = StyleMap({"normal": normal.get(qn("w:styleId"))})
     for spec in STYLES:
         found = _find_by_name(styles, spec.name, spec.kind)
+        if found is not None and not found.get(qn("w:styleId")):
+            _give_id(styles, found, spec.style_id)  # a template style known only by its name
         if found is None:
             style_id = spec.style_id
             while _find_by_id(styles, style_id) is not None:  # the id is taken by another style
@@ -217,6 +221,14 @@ def ensure_styles(document: DocxDocument, theme: Theme) -> StyleMap:
             found = _new_style(styles, spec.kind, style_id, spec.name, based_on, spec.build(theme), spec.next_style, spec.quick)
         mapping.ids[spec.key] = found.get(qn("w:styleId"))
     return mapping
+
+
+def _give_id(styles: etree._Element, style: etree._Element, preferred: str) -> None:
+    """Give a style found by name, but written without a w:styleId, a free id to be used by."""
+    style_id = preferred
+    while _find_by_id(styles, style_id) is not None:
+        style_id += "X"
+    style.set(qn("w:styleId"), style_id)
 
 
 def _new_style(styles: etree._Element, kind: str, style_id: str, name: str, based_on: str | None,

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -29,10 +30,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from guidegen.core import i18n
+from guidegen.core.errors import Location, UserError
 from guidegen.guide.model import Guide
-from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, ColumnSpec, TableSpec
+from guidegen.content.tables import COLUMN_CODE_PREFIX, INDEX_SHEET, TABLES, WORKBOOK_FORMAT, ColumnSpec, TableSpec
 from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
-from guidegen.core.text import clean_text
+from guidegen.core.text import clean_text, escape_markdown
 from guidegen.core.vocab import CODE_GROUPS, review_status
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
@@ -99,6 +101,21 @@ def _units(text: str) -> int:
     return longest
 
 
+def code_comment(code: str) -> Comment:
+    """The comment that marks a header cell with its column code (import-mapping matches
+    columns by it; see guidegen/workbook/columns.py)."""
+    comment = Comment(f"{COLUMN_CODE_PREFIX} {code}", "guidegen")
+    comment.width, comment.height = 160, 40
+    return comment
+
+
+def _too_long(guide: Guide, cell: str, row: list[Any], length: int) -> UserError:
+    return UserError.single(
+        Location(f"blueprint {guide.meta.blueprint}", cell=cell, path=f"row {row[0]!s:.60}"),
+        "a text is longer than a workbook cell can hold", expected=f"at most {MAX_CELL_TEXT:,} characters per cell",
+        given=f"{length:,} characters", hint="shorten the text in the blueprint, or render the guide without --format xlsx")
+
+
 @dataclass
 class Lists:
     """Drop-down values kept on a hidden sheet (inline lists are limited to 255 characters)."""
@@ -135,6 +152,11 @@ class _Book:
         m = self.guide.meta
         return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
 
+    def prose_code(self, group: str, value: str | None) -> str:
+        """A label for a prose cell (flattened from Markdown): the names in it escaped, so the cell
+        shows them as written and matches the drop-down list."""
+        return escape_markdown(self.code(group, value))
+
     def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False, locked: bool = True,
              date: bool = False, number_format: str | None = None) -> WriteOnlyCell:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
@@ -144,8 +166,6 @@ class _Book:
             return cell
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
-            if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell
-                value = value[: MAX_CELL_TEXT - 1] + "…"
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
@@ -173,6 +193,16 @@ class _Book:
             self._styles[key] = proto._style
         return self._styles[key]
 
+    def _check_lengths(self, title: str, rows: list[list[Any]], literal: Sequence[int]) -> None:
+        """Refuse a text longer than Excel's cell limit (a cut text would be imported back cut)."""
+        for number, row in enumerate(rows, 2):
+            for column, value in enumerate(row):
+                if not isinstance(value, str) or len(value) <= MAX_CELL_TEXT:
+                    continue
+                length = len(clean_text(value if column in literal else markdown_to_plain(value)))
+                if length > MAX_CELL_TEXT:
+                    raise _too_long(self.guide, f"{title}!{get_column_letter(column + 1)}{number}", row, length)
+
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
               literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = (),
@@ -185,6 +215,7 @@ class _Book:
         ``formats`` gives number formats by column (0-based).
         """
         title = sheet_title(name, self.taken)
+        self._check_lengths(title, rows, literal)  # before the sheet exists: write-only sheets cannot be undone
         ws = self.wb.create_sheet(title)
         validations = validations or {}
         extra = [r for head, body in blocks for r in [head, *body]]
@@ -232,7 +263,10 @@ class _Book:
         locked = {i for i, c in enumerate(columns) if c.locked}
         dates = {i for i, c in enumerate(columns) if c.date}
         formats = formats or {}
-        ws.append([self.cell(ws, h, header=True) for h in headers])
+        header_cells = [self.cell(ws, h, header=True) for h in headers]
+        for cell, key in zip(header_cells, keys):
+            cell.comment = code_comment(key)  # import-mapping matches columns by this code
+        ws.append(header_cells)
         for row in rows:
             ws.append([self.cell(ws, v, literal=i in literal, locked=i in locked or not locked, date=i in dates,
                                  number_format=formats.get(i)) for i, v in enumerate(row)])
@@ -314,10 +348,10 @@ def _engagement(book: _Book) -> None:
     g, m = book.guide, book.guide.meta
     lo, hi = g.implementation.duration_weeks
     rows = [
-        [book.t("cover_client"), m.client or ""],
-        [book.t("param_crm"), m.crm],
-        [book.t("param_software"), m.software],
-        [book.t("cover_integration"), m.integration],
+        [book.t("cover_client"), escape_markdown(m.client or "")],
+        [book.t("param_crm"), escape_markdown(m.crm)],
+        [book.t("param_software"), escape_markdown(m.software)],
+        [book.t("cover_integration"), escape_markdown(m.integration)],
         [book.t("cover_type"), m.software_kind],
         [book.t("cover_complexity"), book.code("complexity", m.complexity)],
         [book.t("cover_scenario"), book.code("scenario", m.scenario)],
@@ -326,7 +360,7 @@ def _engagement(book: _Book) -> None:
         [book.t("param_start_date"), m.start_date],
         [book.t("cover_version"), m.version],
         [book.t("cover_date"), m.date],
-        [book.t("cover_author"), m.author or ""],
+        [book.t("cover_author"), escape_markdown(m.author or "")],
         [book.t("param_generator"), "guidegen"],
     ]
     headers = [book.t("col_parameter"), book.t("col_param_value")]
@@ -394,12 +428,12 @@ def _mappings(book: _Book) -> None:
     for e in g.data.entities:
         rows = [
             {
-                "key": f.key, "source_system": book.code("system", e.source), "source_object": f.source_object,
+                "key": f.key, "source_system": book.prose_code("system", e.source), "source_object": f.source_object,
                 "source": f.source, "source_type": book.code("field_type", f.source_type),
-                "target_system": book.code("system", e.target), "target_object": f.target_object,
+                "target_system": book.prose_code("system", e.target), "target_object": f.target_object,
                 "target": f.target, "type": book.code("field_type", f.type),
                 "required": "" if f.required is None else book.t("yes" if f.required else "no"),
-                "direction": book.code("direction", f.direction), "rule": f.rule or "",
+                "direction": book.prose_code("direction", f.direction), "rule": f.rule or "",
                 "validation": f.validation or "", "default": f.default or "", "example": f.example or "",
                 "description": f.description or "", "note": f.note or "", "enum": f.enum or "",
                 "status": book.code("status", review_status(f.status)),
@@ -488,14 +522,28 @@ def _index(book: _Book) -> None:
         ws.append(row)
 
 
+def _discard(wb: Workbook) -> None:
+    """Finish the write-only sheets of an abandoned workbook: left open, each one prints a
+    traceback when the garbage collector closes its stream."""
+    for ws in wb.worksheets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001, S110 - discarding; the original error is what matters
+            pass
+
+
 def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     """Render the guide's workbook (bytes of an .xlsx package)."""
     book = _Book(guide)
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
-    for build in (_instructions, _engagement, _mappings, _summary, _enums, _rules, _tests, _traceability, _plan,
-                  _metrics, _risks, _references):
-        build(book)
+    try:
+        for build in (_instructions, _engagement, _mappings, _summary, _enums, _rules, _tests, _traceability, _plan,
+                      _metrics, _risks, _references):
+            build(book)
+    except BaseException:
+        _discard(book.wb)
+        raise
     _write_lists(book)
     _index(book)
     m = guide.meta
