@@ -18,7 +18,9 @@ from typing import Any
 
 import click
 
-FORMAT_CHOICES = ("docx", "md", "xlsx")
+from .writers import WRITERS
+
+FORMAT_CHOICES = tuple(WRITERS)
 COMPLEXITY_CHOICES = ("simple", "medium", "high")
 
 
@@ -77,7 +79,7 @@ def list_command(blueprint_dirs: tuple[str, ...]) -> None:
 @click.option("--goal", "goals", multiple=True, help="Business goal replacing the blueprint's defaults: a goal id to keep (G2) or a new statement. Repeatable.")
 @click.option("--add-goal", "add_goals", multiple=True, help="Business goal added to the blueprint's goals. Repeatable.")
 @click.option("--lang", "langs", multiple=True, type=click.Choice(("zh", "en")), help="zh or en (default zh). Repeat to render both.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, md or xlsx; repeatable (default: all three).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, md, xlsx or html; repeatable (default: docx, md and xlsx).")
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @click.option("--date", "doc_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Document date YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today).")
 @click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Project start date YYYY-MM-DD; phases get calendar dates.")
