@@ -1,5 +1,5 @@
 """`python -m guidegen` runs the command-line interface."""
 
-from .cli import main
+from guidegen.app.cli import main
 
 main()

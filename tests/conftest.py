@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
-from guidegen.engagement import Engagement
-from guidegen.model import Guide
-from guidegen.resolve import resolve_guide
+from guidegen.resolve.engagement import Engagement
+from guidegen.guide.model import Guide
+from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WriterOptions, get_writer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     import contextlib
     import io
 
-    from guidegen.cli import main
+    from guidegen.app.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     code = 0

@@ -12,7 +12,7 @@ from conftest import ROOT, run_cli
 from readback import plain
 from guidegen.blueprint.checks import check_blueprint
 from guidegen.blueprint.loader import load_blueprint, merge
-from guidegen.yamlsource import load_yaml_text
+from guidegen.core.yamlsource import load_yaml_text
 
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", GUIDE, re.DOTALL)

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, run_cli
 from guidegen.blueprint.checks import check_blueprint
 from guidegen.blueprint.loader import load_blueprint
-from guidegen.errors import UserError
+from guidegen.core.errors import UserError
 
 MINIMAL = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
 

@@ -110,7 +110,7 @@ def test_very_long_texts_and_very_wide_tables_still_make_valid_files(tmp_path: P
 
 
 def test_an_internal_error_exits_1_with_advice_and_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import guidegen.pipeline as pipeline
+    import guidegen.app.pipeline as pipeline
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated bug")

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import available_builtins, guide_for, rendered
 from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
-from guidegen.engagement import Engagement
-from guidegen.resolve import resolve_guide
+from guidegen.resolve.engagement import Engagement
+from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WRITERS, WriterOptions, get_writer
 from readback import docx_headings, docx_tables, html_headings, html_tables, html_tree
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_DATE, run_cli
-from guidegen.output import MANIFEST, Output, safe_filename, write_outputs
-from guidegen.errors import UserError
+from guidegen.app.output import MANIFEST, Output, safe_filename, write_outputs
+from guidegen.core.errors import UserError
 
 
 def _render(out: Path, *extra: str) -> tuple[int, str, str]:

@@ -55,5 +55,5 @@ def test_an_installed_guidegen_lists_and_renders_from_another_directory(wheel: P
 def test_the_wheel_ships_the_web_pages_and_their_static_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("templates", "static"):
-        for path in (ROOT / "guidegen" / "server" / folder).iterdir():
-            assert f"guidegen/server/{folder}/{path.name}" in names
+        for path in (ROOT / "guidegen" / "app" / "server" / folder).iterdir():
+            assert f"guidegen/app/server/{folder}/{path.name}" in names

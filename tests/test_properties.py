@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
-from guidegen.errors import UserError
-from guidegen.model import FieldMapping
-from guidegen.templating import clean_text
+from guidegen.core.errors import UserError
+from guidegen.guide.model import FieldMapping
+from guidegen.resolve.templating import clean_text
 from guidegen.writers import WriterOptions, get_writer
-from guidegen.yamlsource import load_yaml_text
+from guidegen.core.yamlsource import load_yaml_text
 from readback import docx_tables, md_tables, plain, xlsx_index, xlsx_workbook
 
 MINIMAL = yaml.safe_load((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8"))
@@ -31,8 +31,8 @@ DATA = st.recursive(SCALARS, lambda children: st.one_of(
 
 def _minimal_guide():
     from guidegen.blueprint.loader import load_blueprint
-    from guidegen.engagement import Engagement
-    from guidegen.resolve import resolve_guide
+    from guidegen.resolve.engagement import Engagement
+    from guidegen.resolve.resolver import resolve_guide
 
     loaded = load_blueprint(ROOT / "tests" / "data" / "minimal.yaml")
     return resolve_guide(loaded, Engagement(lang="en", date="2026-11-25")).guide

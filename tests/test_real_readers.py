@@ -45,7 +45,7 @@ def test_libreoffice_renders_every_guide_to_pdf_with_every_chapter(pdfs, bluepri
     text = run_tool([need_tool("pdftotext"), "-layout", str(pdf), "-"], pdf.parent).stdout
     normalized = "".join(text.split())
     guide = guide_for(blueprint, lang)
-    from guidegen.layout import Heading, build_document
+    from guidegen.document.layout import Heading, build_document
 
     for block in build_document(guide).blocks:
         if isinstance(block, Heading) and block.level == 1:

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import ROOT, available_builtins, guide_for
 from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
-from guidegen.engagement import Engagement, GoalSpec, PersonSpec
-from guidegen.resolve import first_monday, resolve_guide
+from guidegen.resolve.engagement import Engagement, GoalSpec, PersonSpec
+from guidegen.resolve.resolver import first_monday, resolve_guide
 
 BLUEPRINTS = available_builtins()
 

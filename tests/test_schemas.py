@@ -6,10 +6,10 @@ import json
 
 from conftest import ROOT
 from guidegen.blueprint.schema import Blueprint
-from guidegen.blueprint.text import model_descriptions_complete
-from guidegen.engagement import Engagement
-from guidegen.model import Guide
-from guidegen.schemas import schema_documents, schema_text
+from guidegen.core.text import model_descriptions_complete
+from guidegen.resolve.engagement import Engagement
+from guidegen.guide.model import Guide
+from guidegen.app.schemas import schema_documents, schema_text
 
 
 def test_committed_schemas_equal_the_models() -> None:

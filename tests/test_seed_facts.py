@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, guide_for, rendered
-from guidegen.typography import polish_zh
+from guidegen.core.typography import polish_zh
 
 FACTS = sorted((ROOT / "tests" / "seed_facts").glob("*.yaml"))
 

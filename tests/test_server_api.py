@@ -15,7 +15,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from guidegen.server.app import ServerConfig, create_app  # noqa: E402
+from guidegen.app.server.app import ServerConfig, create_app  # noqa: E402
 from readback import html_headings, md_headings  # noqa: E402
 from server_helpers import EDITED_RULE, edited_workbook, rendered_workbook  # noqa: E402
 

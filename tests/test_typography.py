@@ -2,7 +2,7 @@
 
 import pytest
 
-from guidegen.typography import polish_zh
+from guidegen.core.typography import polish_zh
 
 
 @pytest.mark.parametrize("given, expected", [

@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import Location, Problem, UserError
-from ..templating import has_forbidden_chars
-from ..yamlsource import LocDict, LocList, format_path, locate
-from .loader import LoadedBlueprint
-from .schema import Blueprint
-from .text import COMPLEXITIES, LANGS, SCENARIOS, LocalizedText
+from guidegen.core.errors import Location, Problem, UserError
+from guidegen.resolve.templating import has_forbidden_chars
+from guidegen.core.yamlsource import LocDict, LocList, format_path, locate
+from guidegen.blueprint.loader import LoadedBlueprint
+from guidegen.blueprint.schema import Blueprint
+from guidegen.core.text import COMPLEXITIES, LANGS, SCENARIOS, LocalizedText
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ENGLISH_WORD = re.compile(r"\b[a-z]{3,}\b")
@@ -220,8 +220,8 @@ def _forbidden_chars(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
 
 def _render_everywhere(r: _Reporter, loaded: LoadedBlueprint) -> None:
     """Resolve the guide at every complexity, scenario and language: placeholder errors surface."""
-    from ..engagement import Engagement
-    from ..resolve import resolve_guide
+    from guidegen.resolve.engagement import Engagement
+    from guidegen.resolve.resolver import resolve_guide
 
     seen: set[str] = set()
     for level, scenario, lang in itertools.product(COMPLEXITIES, SCENARIOS, LANGS):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from .text import Complexity, Conditional, Id, Strict, Text, _listify
+from guidegen.core.text import Complexity, Conditional, Id, Strict, Text, _listify
 
 System = Literal["crm", "software", "middleware", "crm_ui"]
 Direction = Literal["crm_to_software", "software_to_crm", "bidirectional"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from ..model import Guide
+    from guidegen.guide.model import Guide
 
 
 @dataclass(frozen=True)

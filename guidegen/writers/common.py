@@ -12,7 +12,7 @@ from typing import Iterable
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .. import layout as L
+from guidegen.document import layout as L
 
 URL_RE = re.compile(r"https?://[^\s<>()\"'\]]+[^\s<>()\"'.,;:!?\]。,;:!?)]")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import html
 
-from .. import layout as L
-from ..model import Guide
-from ..templating import clean_text
-from . import WriterOptions
-from .common import gantt_week_labels, markdown_parser, starts_with_list
+from guidegen.document import layout as L
+from guidegen.guide.model import Guide
+from guidegen.resolve.templating import clean_text
+from guidegen.writers import WriterOptions
+from guidegen.writers.common import gantt_week_labels, markdown_parser, starts_with_list
 
 _CSS = """
 :root { --accent: #1f4e79; --rule: #b7c4d3; --shade: #dce6f0; }

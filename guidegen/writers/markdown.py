@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .. import layout as L
-from ..model import Guide
-from ..templating import clean_text, escape_markdown
-from . import WriterOptions
-from .common import markdown_to_plain, starts_with_list
+from guidegen.document import layout as L
+from guidegen.guide.model import Guide
+from guidegen.resolve.templating import clean_text, escape_markdown
+from guidegen.writers import WriterOptions
+from guidegen.writers.common import markdown_to_plain, starts_with_list
 
 # A nominal Monday for plans without a start date: Mermaid needs dates, and with this anchor
 # the axis format "%W" prints the plan's own week numbers (2024-01-01 is week 1).

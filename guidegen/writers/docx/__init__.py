@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from docx.document import Document as DocxDocument
 from lxml import etree
 
-from ... import layout as L
-from ...model import Guide
-from .. import WriterOptions
-from ..common import gantt_week_labels, starts_with_list
-from .inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_xml
-from .ooxml import (
+from guidegen.document import layout as L
+from guidegen.guide.model import Guide
+from guidegen.writers import WriterOptions
+from guidegen.writers.common import gantt_week_labels, starts_with_list
+from guidegen.writers.docx.inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_xml
+from guidegen.writers.docx.ooxml import (
     el,
     field_runs,
     landscape_copy,
@@ -33,9 +33,9 @@ from .ooxml import (
     sub,
     text_width,
 )
-from .package import ask_word_to_update_fields, ensure_sect_pr, open_document, save, set_properties
-from .styles import Theme, ensure_numbering, ensure_styles, theme_for
-from .tables import build_table, needs_landscape, table_levels
+from guidegen.writers.docx.package import ask_word_to_update_fields, ensure_sect_pr, open_document, save, set_properties
+from guidegen.writers.docx.styles import Theme, ensure_numbering, ensure_styles, theme_for
+from guidegen.writers.docx.tables import build_table, needs_landscape, table_levels
 
 # Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence
 # that restarts at every Heading 1 (\s 1). The cached results are what readers show until

@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from ...errors import Location, UserError
-from ..common import normalize_zip
-from .ooxml import el, sub
+from guidegen.core.errors import Location, UserError
+from guidegen.writers.common import normalize_zip
+from guidegen.writers.docx.ooxml import el, sub
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

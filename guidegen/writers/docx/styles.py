@@ -20,7 +20,7 @@ from docx.opc.part import PartFactory
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .ooxml import borders, el, fonts, language, shading, sub, val
+from guidegen.writers.docx.ooxml import borders, el, fonts, language, shading, sub, val
 
 
 @dataclass(frozen=True)

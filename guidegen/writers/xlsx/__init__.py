@@ -28,11 +28,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from ... import i18n
-from ...model import Guide
-from ...templating import clean_text
-from .. import WriterOptions
-from ..common import markdown_to_plain, normalize_zip
+from guidegen.core import i18n
+from guidegen.guide.model import Guide
+from guidegen.resolve.templating import clean_text
+from guidegen.writers import WriterOptions
+from guidegen.writers.common import markdown_to_plain, normalize_zip
 
 INDEX_SHEET = "_guidegen"
 MAX_CELL_TEXT = 32767

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from ..writers import WRITERS
-from . import service
-from .models import GuideRequest, ImportApplied, ImportPreview, ProblemDocument, TypeDetail, TypeSummary, ValidationReport
-from .security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, check_text_size, check_upload
+from guidegen.writers import WRITERS
+from guidegen.app.server import service
+from guidegen.app.server.models import GuideRequest, ImportApplied, ImportPreview, ProblemDocument, TypeDetail, TypeSummary, ValidationReport
+from guidegen.app.server.security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, check_text_size, check_upload
 
 ERRORS = {
     status: {"model": ProblemDocument, "description": text, "content": {"application/problem+json": {}}}
@@ -90,7 +90,7 @@ async def blueprint_source(upload: UploadFile | None, text: str | None) -> tuple
     if text:
         check_text_size("text", text)
         return text.encode("utf-8"), "pasted.yaml"
-    from ..errors import Location, UserError
+    from guidegen.core.errors import Location, UserError
 
     raise UserError.single(Location("request", path="blueprint_file"), "no blueprint given",
                            expected="an uploaded .yaml file or the YAML text")

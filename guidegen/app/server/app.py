@@ -18,12 +18,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
-from ..errors import Location, Problem, UserError
-from ..yamlsource import format_path
-from .models import LocatedProblem, ProblemDocument
-from .pool import PoolBusy, PoolTimeout, WorkerPool
-from .security import BLUEPRINT_LIMIT, MB, WORKBOOK_LIMIT, BodyLimitMiddleware, TokenMiddleware, UploadRefused
+from guidegen import __version__
+from guidegen.core.errors import Location, Problem, UserError
+from guidegen.core.yamlsource import format_path
+from guidegen.app.server.models import LocatedProblem, ProblemDocument
+from guidegen.app.server.pool import PoolBusy, PoolTimeout, WorkerPool
+from guidegen.app.server.security import BLUEPRINT_LIMIT, MB, WORKBOOK_LIMIT, BodyLimitMiddleware, TokenMiddleware, UploadRefused
 
 PROBLEM_TYPE = "urn:guidegen:problem:"
 
@@ -75,7 +75,7 @@ def request_problems(errors: list[dict]) -> list[Problem]:
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
     """The whole server: pages, /api/v1, /mcp; the token and size guards around all of it."""
-    from . import api, web
+    from guidegen.app.server import api, web
 
     config = config or ServerConfig()
     mcp_server = mcp_app = None
@@ -104,7 +104,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         redoc_url=None,
     )
     if config.mcp:
-        from .mcp import build_mcp
+        from guidegen.app.server.mcp import build_mcp
 
         async def in_pool(function: Any, *args: Any) -> Any:
             return await app.state.pool.run(function, *args)

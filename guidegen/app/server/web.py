@@ -18,13 +18,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from ..errors import UserError
-from ..writers import WRITERS
-from . import service
-from .api import file_response
-from .models import GuideRequest, ImportPreview, LocatedProblem
-from .security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, UploadRefused, check_text_size, check_upload
-from .ui import UI_LANGS, field_error, t, words
+from guidegen.core.errors import UserError
+from guidegen.writers import WRITERS
+from guidegen.app.server import service
+from guidegen.app.server.api import file_response
+from guidegen.app.server.models import GuideRequest, ImportPreview, LocatedProblem
+from guidegen.app.server.security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, UploadRefused, check_text_size, check_upload
+from guidegen.app.server.ui import UI_LANGS, field_error, t, words
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))

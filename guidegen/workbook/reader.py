@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ...errors import Location, UserError
-from . import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
+from guidegen.core.errors import Location, UserError
+from guidegen.writers.xlsx import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .typography import polish_zh
+from guidegen.core.typography import polish_zh
 
 _LABELS: dict[str, tuple[str, str]] = {
     # general

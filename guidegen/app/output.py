@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, Problem, UserError
+from guidegen.core.errors import Location, Problem, UserError
 
 MANIFEST = ".guidegen-manifest.json"
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')

@@ -17,15 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import i18n, model
-from .blueprint import schema as bp
-from .blueprint.loader import LoadedBlueprint
-from .blueprint.text import Conditional, LocalizedText
-from .engagement import Engagement, GoalSpec
-from .errors import Location, Problem, UserError
-from .templating import TemplateProblem, clean_text, render_text
-from .typography import polish_zh
-from .yamlsource import format_path, locate
+from guidegen.core import i18n
+
+from guidegen.guide import model
+from guidegen.blueprint import schema as bp
+from guidegen.blueprint.loader import LoadedBlueprint
+from guidegen.core.text import Conditional, LocalizedText
+from guidegen.resolve.engagement import Engagement, GoalSpec
+from guidegen.core.errors import Location, Problem, UserError
+from guidegen.resolve.templating import TemplateProblem, clean_text, render_text
+from guidegen.core.typography import polish_zh
+from guidegen.core.yamlsource import format_path, locate
 
 
 def document_date(engagement: Engagement) -> dt.date:

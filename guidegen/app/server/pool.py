@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..errors import Problem, UserError
+from guidegen.core.errors import Problem, UserError
 
 
 class PoolBusy(Exception):

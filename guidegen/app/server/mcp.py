@@ -16,12 +16,12 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import BlobResourceContents, CallToolResult, EmbeddedResource, TextContent
 from pydantic import ValidationError
 
-from .. import __version__
-from ..errors import UserError
-from ..output import Output, write_outputs
-from . import service
-from .api import MEDIA_TYPES
-from .models import GuideRequest, ImportPreview, TypeDetail, TypeSummary, ValidationReport
+from guidegen import __version__
+from guidegen.core.errors import UserError
+from guidegen.app.output import Output, write_outputs
+from guidegen.app.server import service
+from guidegen.app.server.api import MEDIA_TYPES
+from guidegen.app.server.models import GuideRequest, ImportPreview, TypeDetail, TypeSummary, ValidationReport
 
 Runner = Callable[..., Awaitable[Any]]
 
@@ -134,7 +134,7 @@ def build_mcp(blueprint_dirs: tuple[str, ...] = (), runner: Runner | None = None
 
 
 def service_limits() -> tuple[int, int]:
-    from .security import BLUEPRINT_LIMIT, WORKBOOK_LIMIT
+    from guidegen.app.server.security import BLUEPRINT_LIMIT, WORKBOOK_LIMIT
 
     return BLUEPRINT_LIMIT, WORKBOOK_LIMIT
 

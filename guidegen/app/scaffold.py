@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .blueprint.loader import LoadedBlueprint
+from guidegen.blueprint.loader import LoadedBlueprint
 
 _SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 

@@ -3,7 +3,7 @@
 Everything a writer needs and nothing it must compute: texts are final (placeholders filled,
 language chosen, Markdown allowed), conditions are applied, dates are computed, references
 are resolved to names. Codes (directions, types, levels) stay codes; writers label them
-through :mod:`guidegen.i18n`. Writers import this module and never the blueprint or the CLI.
+through :mod:`guidegen.core.i18n`. Writers import this module and never the blueprint or the CLI.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .blueprint.schema import (
+from guidegen.blueprint.schema import (
     AlertLevel,
     Direction,
     FieldType,
@@ -24,7 +24,7 @@ from .blueprint.schema import (
     System,
     TestCategory,
 )
-from .blueprint.text import Complexity, Lang, Scenario
+from guidegen.core.text import Complexity, Lang, Scenario
 
 
 class Node(BaseModel):

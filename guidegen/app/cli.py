@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from .writers import WRITERS
+from guidegen.writers import WRITERS
 
 FORMAT_CHOICES = tuple(WRITERS)
 COMPLEXITY_CHOICES = ("simple", "medium", "high")
@@ -53,7 +53,7 @@ def cli(debug: bool) -> None:
 @_blueprint_dirs_option
 def list_command(blueprint_dirs: tuple[str, ...]) -> None:
     """List the available blueprints: id, default complexity, title."""
-    from .blueprint.loader import blueprint_files, load_blueprint
+    from guidegen.blueprint.loader import blueprint_files, load_blueprint
 
     rows = []
     for bp_id, path in sorted(blueprint_files(blueprint_dirs).items()):
@@ -98,9 +98,9 @@ def render_command(blueprint: str | None, project_file: str | None, render_all: 
     Writes <out>/<blueprint>-<complexity>-<lang>.<ext> for each format (with -upgrade for the
     upgrade scenario) and prints each path. Options override the values of --project.
     """
-    from .batch import run_jobs
-    from .blueprint.loader import blueprint_files
-    from .engagement import Engagement, load_project, with_overrides
+    from guidegen.app.batch import run_jobs
+    from guidegen.blueprint.loader import blueprint_files
+    from guidegen.resolve.engagement import Engagement, load_project, with_overrides
 
     doc_date = options.pop("doc_date")
     options["date"] = doc_date.date() if doc_date else None
@@ -153,9 +153,9 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     Reports every problem with file:line:column, key path, expected and given value.
     Exit status 0 when valid, 2 when not (with --strict, warnings count too).
     """
-    from .blueprint.checks import check_blueprint
-    from .blueprint.loader import load_blueprint
-    from .errors import Problem, UserError
+    from guidegen.blueprint.checks import check_blueprint
+    from guidegen.blueprint.loader import load_blueprint
+    from guidegen.core.errors import Problem, UserError
 
     problems: list[Problem] = []
     for name in _expand(paths):
@@ -191,7 +191,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
 @click.option("--out", default="schemas", show_default=True, type=click.Path(file_okay=False), help="Folder for the JSON Schema files.")
 def schema_command(out: str) -> None:
     """Write JSON Schemas of blueprints and project files (for editor completion)."""
-    from .schemas import write_schemas
+    from guidegen.app.schemas import write_schemas
 
     for path in write_schemas(Path(out)):
         click.echo(str(path))
@@ -205,9 +205,9 @@ def schema_command(out: str) -> None:
 @_blueprint_dirs_option
 def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Write a commented starter project (engagement) file to PATH."""
-    from .blueprint.loader import load_blueprint, resolve_blueprint_path
-    from .output import write_new_file
-    from .scaffold import project_file_text
+    from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
+    from guidegen.app.output import write_new_file
+    from guidegen.app.scaffold import project_file_text
 
     loaded = load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs))
     write_new_file(Path(path), project_file_text(loaded, blueprint), force)
@@ -222,10 +222,10 @@ def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs:
 @_blueprint_dirs_option
 def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Write a new blueprint ID.yaml: a commented skeleton that renders at once, or a copy."""
-    from .blueprint.loader import resolve_blueprint_path
-    from .errors import Location, UserError
-    from .output import write_new_file
-    from .scaffold import copy_text, relative_schema, skeleton_text
+    from guidegen.blueprint.loader import resolve_blueprint_path
+    from guidegen.core.errors import Location, UserError
+    from guidegen.app.output import write_new_file
+    from guidegen.app.scaffold import copy_text, relative_schema, skeleton_text
 
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", blueprint_id):
         raise UserError.single(Location("command line"), "invalid blueprint id",
@@ -252,8 +252,8 @@ def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None
     kept; the previous version is saved as BLUEPRINT.bak. Invalid edits are refused with
     Sheet!Cell references and nothing is written.
     """
-    from .errors import Location, UserError
-    from .importer import import_mapping
+    from guidegen.core.errors import Location, UserError
+    from guidegen.workbook.importer import import_mapping
 
     for path in (workbook, blueprint):
         if not Path(path).is_file():
@@ -284,7 +284,7 @@ def serve_command(host: str, port: int, token: str | None, import_dir: str | Non
                   no_mcp: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Start the web app, the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) and the MCP
     endpoint (/mcp) on one local server."""
-    from .server.run import serve
+    from guidegen.app.server.run import serve
 
     serve(host=host, port=port, token=token, import_dir=import_dir, workers=workers, timeout=timeout, mcp=not no_mcp,
           blueprint_dirs=blueprint_dirs)
@@ -296,7 +296,7 @@ def serve_command(host: str, port: int, token: str | None, import_dir: str | Non
 @_blueprint_dirs_option
 def mcp_command(out: str, blueprint_dirs: tuple[str, ...]) -> None:
     """Run the MCP server over stdio (for AI assistants: Claude Desktop, VS Code, ...)."""
-    from .server.mcp import run_stdio
+    from guidegen.app.server.mcp import run_stdio
 
     run_stdio(blueprint_dirs, Path(out))
 
@@ -304,7 +304,7 @@ def mcp_command(out: str, blueprint_dirs: tuple[str, ...]) -> None:
 # --------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
-    from .errors import UserError  # light: dataclasses only
+    from guidegen.core.errors import UserError  # light: dataclasses only
 
     try:
         cli.main(args=argv, prog_name="guidegen", standalone_mode=False)

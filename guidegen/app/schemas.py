@@ -15,8 +15,8 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def schema_documents() -> dict[str, dict[str, Any]]:
     """File name -> JSON Schema document."""
-    from .blueprint.schema import Blueprint
-    from .engagement import Engagement
+    from guidegen.blueprint.schema import Blueprint
+    from guidegen.resolve.engagement import Engagement
 
     docs = {}
     for name, model, title in (

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 
-from .engagement import Engagement
-from .errors import Problem, UserError
-from .output import Output, check_overwrites, write_outputs
+from guidegen.resolve.engagement import Engagement
+from guidegen.core.errors import Problem, UserError
+from guidegen.app.output import Output, check_overwrites, write_outputs
 
 
 @dataclass
@@ -39,7 +39,7 @@ def _label(engagement: Engagement) -> str:
 
 def render_job(engagement: Engagement, blueprint_dirs: tuple[str, ...]) -> JobResult:
     """Render one guide, catching every failure into the result (runs in a worker)."""
-    from .pipeline import render
+    from guidegen.app.pipeline import render
 
     label = _label(engagement)
     try:
@@ -80,7 +80,7 @@ def run_jobs(
 
 
 def _run_single(engagement: Engagement, out_dir: Path, blueprint_dirs: tuple[str, ...], force: bool) -> int:
-    from .pipeline import render
+    from guidegen.app.pipeline import render
 
     rendered = render(engagement, blueprint_dirs)  # UserError propagates: exit 2 with its message
     for warning in rendered.warnings:

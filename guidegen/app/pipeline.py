@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .blueprint.checks import reference_errors
-from .blueprint.loader import LoadedBlueprint, load_blueprint, resolve_blueprint_path
-from .engagement import Engagement
-from .errors import Location, Problem, UserError
-from .model import Guide
-from .output import Output, safe_filename
-from .resolve import resolve_guide
-from .writers import WRITERS, WriterOptions, get_writer
+from guidegen.blueprint.checks import reference_errors
+from guidegen.blueprint.loader import LoadedBlueprint, load_blueprint, resolve_blueprint_path
+from guidegen.resolve.engagement import Engagement
+from guidegen.core.errors import Location, Problem, UserError
+from guidegen.guide.model import Guide
+from guidegen.app.output import Output, safe_filename
+from guidegen.resolve.resolver import resolve_guide
+from guidegen.writers import WRITERS, WriterOptions, get_writer
 
 
 def output_stem(guide: Guide) -> str:

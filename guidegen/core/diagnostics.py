@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Location, Problem
-from .yamlsource import format_path, locate
+from guidegen.core.errors import Location, Problem
+from guidegen.core.yamlsource import format_path, locate
 
 
 def problems_from_validation(

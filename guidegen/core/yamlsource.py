@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, Problem, UserError, fail
+from guidegen.core.errors import Location, Problem, UserError, fail
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_EXPANDED_NODES = 2_000_000

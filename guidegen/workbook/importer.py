@@ -22,16 +22,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import i18n
-from .blueprint.loader import LoadedBlueprint, load_blueprint
-from .blueprint.schema import FIELD_TYPES
-from .engagement import Engagement
-from .errors import Location, Problem, UserError, fail
-from .model import FieldMapping, Guide
-from .output import atomic_write
-from .resolve import resolve_guide
-from .writers.common import markdown_to_plain
-from .writers.xlsx.reader import SheetRows, WorkbookContent, read_workbook
+from guidegen.core import i18n
+from guidegen.blueprint.loader import LoadedBlueprint, load_blueprint
+from guidegen.blueprint.schema import FIELD_TYPES
+from guidegen.resolve.engagement import Engagement
+from guidegen.core.errors import Location, Problem, UserError, fail
+from guidegen.guide.model import FieldMapping, Guide
+from guidegen.app.output import atomic_write
+from guidegen.resolve.resolver import resolve_guide
+from guidegen.writers.common import markdown_to_plain
+from guidegen.workbook.reader import SheetRows, WorkbookContent, read_workbook
 
 _TEXT_KEYS = ("rule", "validation", "description", "note")
 _SCALAR_KEYS = ("source", "target", "type", "source_type", "required", "direction", "default", "example", "enum", "status")

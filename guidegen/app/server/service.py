@@ -17,17 +17,17 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from ..blueprint.checks import check_blueprint
-from ..blueprint.loader import blueprint_files, load_blueprint, resolve_blueprint_path
-from ..blueprint.text import COMPLEXITIES, SCENARIOS
-from ..engagement import Engagement
-from ..errors import Location, Problem, UserError, fail
-from ..importer import import_mapping
-from ..output import Output, safe_filename
-from ..pipeline import render
-from ..resolve import resolve_guide
-from ..writers import WRITERS
-from .models import (
+from guidegen.blueprint.checks import check_blueprint
+from guidegen.blueprint.loader import blueprint_files, load_blueprint, resolve_blueprint_path
+from guidegen.core.text import COMPLEXITIES, SCENARIOS
+from guidegen.resolve.engagement import Engagement
+from guidegen.core.errors import Location, Problem, UserError, fail
+from guidegen.workbook.importer import import_mapping
+from guidegen.app.output import Output, safe_filename
+from guidegen.app.pipeline import render
+from guidegen.resolve.resolver import resolve_guide
+from guidegen.writers import WRITERS
+from guidegen.app.server.models import (
     GoalSummary,
     GuideRequest,
     ImportChange,
@@ -196,7 +196,7 @@ def preview_import(workbook: bytes, workbook_name: str, blueprint_id: str | None
 def apply_import(preview: ImportPreview, import_dir: Path) -> Path:
     """Write an import's updated blueprint into the configured folder (the previous version,
     if any, is kept as .bak). The only place the server writes a file that outlives a request."""
-    from ..output import atomic_write
+    from guidegen.app.output import atomic_write
 
     if preview.updated_yaml is None:
         raise fail(preview.blueprint, "nothing to apply: the workbook matches the blueprint")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Location, UserError
-from .security import is_loopback
+from guidegen.core.errors import Location, UserError
+from guidegen.app.server.security import is_loopback
 
 
 def serve(host: str, port: int, token: str | None, import_dir: str | None, workers: int | None, timeout: float,
           mcp: bool, blueprint_dirs: tuple[str, ...]) -> None:
     import uvicorn
 
-    from .app import ServerConfig, create_app
+    from guidegen.app.server.app import ServerConfig, create_app
 
     if not is_loopback(host) and not token:
         raise UserError.single(Location("command line", path="--host"), "listening on a non-loopback address needs "

@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ..blueprint.text import Id, Lang
-from ..engagement import Engagement
-from ..errors import Problem
+from guidegen.core.text import Id, Lang
+from guidegen.resolve.engagement import Engagement
+from guidegen.core.errors import Problem
 
 
 class GuideRequest(Engagement):

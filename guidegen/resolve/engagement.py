@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
-from .blueprint.text import Complexity, Id, Lang, Scenario, Strict, _listify
-from .diagnostics import problems_from_validation
-from .errors import UserError, fail
-from .yamlsource import LocDict, load_yaml_file
+from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, _listify
+from guidegen.core.diagnostics import problems_from_validation
+from guidegen.core.errors import UserError, fail
+from guidegen.core.yamlsource import LocDict, load_yaml_file
 
 Format = Literal["docx", "md", "xlsx", "html"]
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")  # the default: the deliverable, the wiki text, the workbook

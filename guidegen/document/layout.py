@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
-from . import i18n
-from .model import Guide, Note, Phase
+from guidegen.core import i18n
+from guidegen.guide.model import Guide, Note, Phase
 
 # --------------------------------------------------------------------------- blocks
 
