@@ -5,10 +5,6 @@ Skipped without chromium and chromedriver, failed in CI (.ci/run installs them).
 from __future__ import annotations
 
 import io
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -23,38 +19,16 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from conftest import need_tool  # noqa: E402
-from server_helpers import EDITED_RULE, edited_workbook  # noqa: E402
+from server_helpers import EDITED_RULE, edited_workbook, running_server  # noqa: E402
 
 WAIT = 60  # seconds: a guard against a hung page, not a speed requirement
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     import_dir = tmp_path_factory.mktemp("imported")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "guidegen", "serve", "--port", str(port), "--workers", "2", "--import-dir", str(import_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/v1/formats", timeout=5)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("guidegen serve did not start:\n" + (process.stdout.read() if process.stdout else ""))
-            time.sleep(0.2)
-    yield url, import_dir
-    process.terminate()
-    process.wait(timeout=30)
+    with running_server("--workers", "2", "--import-dir", str(import_dir)) as url:
+        yield url, import_dir
 
 
 @pytest.fixture(scope="module")
