@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import yaml
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import ROOT  # noqa: E402
+from conftest import ROOT, need_tool  # noqa: E402
 from guidegen.app.server.app import ServerConfig, create_app  # noqa: E402
 from readback import html_headings, md_headings  # noqa: E402
 from server_helpers import EDITED_RULE, edited_workbook, rendered_workbook  # noqa: E402
@@ -49,7 +51,7 @@ def test_types_lists_every_builtin_blueprint_with_its_goals(client) -> None:
 def test_describe_type_gives_roles_parameters_and_plan_lengths(client) -> None:
     detail = client.get("/api/v1/types/call-center", params={"lang": "zh"}).json()
     assert detail["complexities"] == ["simple", "medium", "high"]
-    assert detail["formats"] == ["docx", "md", "xlsx", "html"]
+    assert detail["formats"] == ["docx", "md", "xlsx", "html"] + (["pdf"] if shutil.which("soffice") else [])
     assert {"simple", "medium", "high"} == set(detail["weeks"])
     assert detail["roles"] and all(r["id"] and r["name"] for r in detail["roles"])
 
@@ -60,8 +62,9 @@ def test_describe_unknown_type_is_a_located_problem(client) -> None:
     assert error["file"] == "request" and error["key"] == "blueprint" and "did you mean 'helpdesk'" in error["hint"]
 
 
-def test_formats_lists_the_writer_registry(client) -> None:
-    assert set(client.get("/api/v1/formats").json()) == {"docx", "md", "xlsx", "html"}
+def test_formats_lists_the_writer_registry_and_pdf_where_libreoffice_is(client) -> None:
+    pdf = {"pdf"} if shutil.which("soffice") else set()
+    assert set(client.get("/api/v1/formats").json()) == {"docx", "md", "xlsx", "html"} | pdf
 
 
 def test_openapi_document_is_generated_from_the_request_models(client) -> None:
@@ -92,6 +95,17 @@ def test_several_formats_and_languages_answer_with_a_zip_of_all(client) -> None:
     assert sorted(archive.namelist()) == ["erp-simple-en.html", "erp-simple-en.md", "erp-simple-zh.html", "erp-simple-zh.md"]
     for lang in ("zh", "en"):  # the page and the Markdown hold the same sections
         assert html_headings(archive.read(f"erp-simple-{lang}.html")) == md_headings(archive.read(f"erp-simple-{lang}.md"))
+
+
+def test_pdf_is_the_docx_converted_by_libreoffice(client) -> None:
+    need_tool("soffice")
+    need_tool("pdftotext")
+    response = client.post("/api/v1/guides", json={"blueprint": "email-marketing", "lang": "en", "formats": ["pdf"],
+                                                   "client": "ACME Corp"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    assert b"ACME Corp" in text and b"Field mapping" in text
 
 
 def test_render_is_deterministic(client) -> None:
@@ -286,3 +300,32 @@ def test_the_token_opens_the_api_and_the_browser_gets_a_cookie(guarded) -> None:
     assert guarded.get("/api/v1/formats").status_code == 200  # the cookie alone is enough now
     guarded.cookies.clear()
     assert guarded.get("/api/v1/formats").status_code == 401
+
+
+# --------------------------------------------------------------------------- worker pool
+def test_a_render_over_its_time_limit_is_a_504_problem() -> None:
+    with TestClient(create_app(ServerConfig(workers=1, mcp=False, timeout=0.001))) as c:
+        doc = problem(c.post("/api/v1/guides", json={"blueprint": "erp", "formats": ["docx"]}), 504, "timeout")
+        assert "longer than" in doc["detail"]
+
+
+def test_the_pool_refuses_work_beyond_its_queue_and_bounds_each_call() -> None:
+    import asyncio
+    import time
+
+    from guidegen.app.server.pool import PoolBusy, PoolTimeout, WorkerPool
+
+    async def scenario() -> None:
+        pool = WorkerPool(workers=1, queue=0, timeout=1.0)
+        try:
+            assert await pool.run(sum, [1, 2, 3]) == 6
+            slow = asyncio.ensure_future(pool.run(time.sleep, 3))
+            await asyncio.sleep(0.1)
+            with pytest.raises(PoolBusy):
+                await pool.run(sum, [1])
+            with pytest.raises(PoolTimeout):
+                await slow
+        finally:
+            pool.shutdown()
+
+    asyncio.run(scenario())

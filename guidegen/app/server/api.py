@@ -29,6 +29,7 @@ MEDIA_TYPES = {
     ".md": "text/markdown; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".zip": "application/zip",
+    ".pdf": "application/pdf",
 }
 
 Lang = Annotated[Literal["zh", "en"], Query(description="Language of titles, goals and role names.")]
@@ -134,4 +135,7 @@ async def apply_import(request: Request, workbook: WorkbookUpload, blueprint: Bl
 
 @router.get("/formats", summary="Output formats", response_model=dict[str, str])
 async def formats() -> dict[str, str]:
-    return {name: spec.description for name, spec in WRITERS.items()}
+    listed = {name: spec.description for name, spec in WRITERS.items()}
+    if service.pdf_available():
+        listed["pdf"] = "PDF (the DOCX converted by LibreOffice on the server)"
+    return listed

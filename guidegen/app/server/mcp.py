@@ -68,7 +68,8 @@ def build_mcp(blueprint_dirs: tuple[str, ...] = (), runner: Runner | None = None
         + " Parameters that matter: blueprint (required, from list_integration_types); software and crm "
         "(product names used throughout); client; complexity (simple / medium / high: depth, plan length, tests); "
         "scenario (new, or upgrade for replacing a running integration); lang (zh or en); goals (goal ids to keep "
-        "or new goal statements); add_goals; start_date (YYYY-MM-DD gives calendar dates); people (role id -> name). "
+        "or new goal statements); add_goals; start_date (YYYY-MM-DD gives calendar dates); people (role id -> name); "
+        "formats (default docx and xlsx; pdf only where LibreOffice is installed). "
         "The content is deterministic and every vendor fact carries its source."))
     async def render_guide(
         blueprint: str,
@@ -82,7 +83,7 @@ def build_mcp(blueprint_dirs: tuple[str, ...] = (), runner: Runner | None = None
         add_goals: list[str] | None = None,
         start_date: dt.date | None = None,
         people: dict[str, str] | None = None,
-        formats: list[Literal["docx", "xlsx", "html"]] | None = None,
+        formats: list[Literal["docx", "xlsx", "html", "pdf"]] | None = None,
     ) -> CallToolResult:
         given = {"blueprint": blueprint, "software": software, "crm": crm, "client": client, "complexity": complexity,
                  "scenario": scenario, "lang": lang, "goals": goals, "add_goals": add_goals, "start_date": start_date,

@@ -4,14 +4,18 @@ less the fields that name files on the server."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from guidegen.core.text import Id, Lang
-from guidegen.resolve.engagement import Engagement
+from guidegen.core.text import Id, Lang, _listify
+from guidegen.resolve.engagement import FORMATS, Engagement, Format
 from guidegen.core.errors import Problem
+
+
+# The writers' formats, and PDF, which the server makes from the DOCX with LibreOffice.
+ServedFormat = Literal[(*get_args(Format), "pdf")]  # type: ignore[valid-type]
 
 
 class GuideRequest(Engagement):
@@ -21,6 +25,11 @@ class GuideRequest(Engagement):
     blueprint: Id = Field(description="Integration type: a blueprint id (see GET /api/v1/types).")  # type: ignore[assignment]
     languages: list[Lang] | None = Field(
         None, description="Render the guide in each of these languages (overrides 'lang'), e.g. [zh, en]."
+    )
+    formats: Annotated[list[ServedFormat], BeforeValidator(_listify)] = Field(  # type: ignore[assignment]
+        default_factory=lambda: list(FORMATS),
+        description="Output formats: docx, md, xlsx, html, and pdf where the server has LibreOffice "
+        "(see GET /api/v1/formats). Default: docx, md, xlsx.",
     )
     out: SkipJsonSchema[None] = Field(None, description="Not accepted over HTTP.")  # type: ignore[assignment]
     template: SkipJsonSchema[None] = Field(None, description="Not accepted over HTTP.")  # type: ignore[assignment]

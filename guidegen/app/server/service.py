@@ -10,6 +10,8 @@ under the name the user gave the file, never under the temporary path.
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -95,7 +97,7 @@ def _describe(path: str, mtime_ns: int, lang: str) -> TypeDetail:
         complexities=list(COMPLEXITIES),
         scenarios=list(SCENARIOS),
         languages=list(LANGS),
-        formats=list(WRITERS),
+        formats=list(WRITERS) + (["pdf"] if pdf_available() else []),
         goals=[GoalSummary(id=g.id, title=g.title, statement=g.statement, kpi=g.kpi) for g in default.overview.goals],
         roles=[RoleSummary(id=role_id, name=name) for role_id, name in roles.items()],
         variables=[VariableSummary(id=v.id, default=_text(v.value, lang), description=_text(v.description, lang) or None)
@@ -118,16 +120,50 @@ def _summary(detail: TypeDetail) -> TypeSummary:
 def render_guide(request: GuideRequest, blueprint_dirs: tuple[str, ...]) -> RenderResult:
     """Every requested format in every requested language, as bytes (nothing written)."""
     _checked_id(request.blueprint, blueprint_dirs)
+    wanted = list(dict.fromkeys(request.formats))
+    if "pdf" in wanted:
+        pdf_available(required=True)
+    formats = [f for f in wanted if f != "pdf"] + (["docx"] if "pdf" in wanted and "docx" not in wanted else [])
     files: list[RenderedFile] = []
     warnings: list[Problem] = []
     for lang in dict.fromkeys(request.languages or [request.lang]):
         engagement = Engagement.model_validate(
-            request.model_dump(exclude={"languages"}, exclude_unset=True) | {"lang": lang, "formats": request.formats}
+            request.model_dump(exclude={"languages"}, exclude_unset=True) | {"lang": lang, "formats": formats}
         )
         rendered = render(engagement, blueprint_dirs, loaded=_loaded(request.blueprint, blueprint_dirs))
-        files += [RenderedFile(name=o.name, data=o.data) for o in rendered.outputs]
+        outputs = dict(zip(formats, rendered.outputs))  # the pipeline keeps the order of the formats
+        for fmt in wanted:
+            if fmt == "pdf":
+                docx = outputs["docx"]
+                files.append(RenderedFile(name=docx.name[:-5] + ".pdf", data=docx_to_pdf(docx.name, docx.data)))
+            else:
+                files.append(RenderedFile(name=outputs[fmt].name, data=outputs[fmt].data))
         warnings += [w for w in rendered.warnings if w not in warnings]
     return RenderResult(files=files, warnings=[LocatedProblem.of(w) for w in warnings])
+
+
+def pdf_available(required: bool = False) -> bool:
+    """PDF comes from LibreOffice converting the DOCX; offered only where soffice is installed."""
+    found = shutil.which("soffice") is not None
+    if required and not found:
+        raise UserError.single(Location("request", path="formats"), "PDF is not available on this server",
+                               expected="docx, md, xlsx or html (PDF needs LibreOffice on the server)", given="pdf")
+    return found
+
+
+def docx_to_pdf(name: str, data: bytes) -> bytes:
+    """LibreOffice's PDF of a DOCX, in a private folder and profile (parallel conversions
+    would otherwise share and lock one user profile)."""
+    with _workspace() as folder:
+        source = folder / name
+        source.write_bytes(data)
+        profile = (folder / "profile").as_uri()
+        result = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                                 "--outdir", str(folder), str(source)], capture_output=True, timeout=300)
+        target = source.with_suffix(".pdf")
+        if result.returncode != 0 or not target.is_file():
+            raise RuntimeError(f"LibreOffice could not convert {name}: {result.stderr.decode(errors='replace')[:300]}")
+        return target.read_bytes()
 
 
 def _loaded(blueprint_id: str, blueprint_dirs: tuple[str, ...]) -> LoadedBlueprint:
