@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from readback import plain
-from guidegen.blueprint.checks import check_blueprint
+from guidegen.resolve.checks import check_blueprint
 from guidegen.blueprint.loader import load_blueprint, merge
 from guidegen.core.yamlsource import load_yaml_text
 

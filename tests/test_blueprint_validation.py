@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from guidegen.blueprint.checks import check_blueprint
+from guidegen.resolve.checks import check_blueprint
 from guidegen.blueprint.loader import load_blueprint
 from guidegen.core.errors import UserError
 

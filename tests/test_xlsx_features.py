@@ -55,7 +55,8 @@ def test_drop_downs_come_from_a_hidden_list_sheet() -> None:
                 covered.add(headers[re.sub(r"\d", "", rng.coord.split(":")[0])])
                 assert rng.max_row > ws.max_row  # room for added rows
         assert expectations[kind] <= covered, (title, covered)
-    type_values = [c.value for c in lists["A"][1:] if c.value]
+    column = next(c.column_letter for c in lists[1] if c.value == "field_type")
+    type_values = [c.value for c in lists[column][1:] if c.value]
     assert "String" in type_values and "Enum" in type_values
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 
-from guidegen.resolve.engagement import Engagement
-from guidegen.core.errors import Problem, UserError
 from guidegen.app.output import Output, check_overwrites, write_outputs
+from guidegen.core.errors import Problem, UserError
+from guidegen.resolve.engagement import Engagement
 
 
 @dataclass

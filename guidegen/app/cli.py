@@ -153,9 +153,9 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     Reports every problem with file:line:column, key path, expected and given value.
     Exit status 0 when valid, 2 when not (with --strict, warnings count too).
     """
-    from guidegen.blueprint.checks import check_blueprint
     from guidegen.blueprint.loader import load_blueprint
     from guidegen.core.errors import Problem, UserError
+    from guidegen.resolve.checks import check_blueprint
 
     problems: list[Problem] = []
     for name in _expand(paths):
@@ -205,9 +205,9 @@ def schema_command(out: str) -> None:
 @_blueprint_dirs_option
 def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Write a commented starter project (engagement) file to PATH."""
-    from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
     from guidegen.app.output import write_new_file
     from guidegen.app.scaffold import project_file_text
+    from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
 
     loaded = load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs))
     write_new_file(Path(path), project_file_text(loaded, blueprint), force)
@@ -222,10 +222,10 @@ def init_project_command(path: str, blueprint: str, force: bool, blueprint_dirs:
 @_blueprint_dirs_option
 def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, force: bool, blueprint_dirs: tuple[str, ...]) -> None:
     """Write a new blueprint ID.yaml: a commented skeleton that renders at once, or a copy."""
-    from guidegen.blueprint.loader import resolve_blueprint_path
-    from guidegen.core.errors import Location, UserError
     from guidegen.app.output import write_new_file
     from guidegen.app.scaffold import copy_text, relative_schema, skeleton_text
+    from guidegen.blueprint.loader import resolve_blueprint_path
+    from guidegen.core.errors import Location, UserError
 
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", blueprint_id):
         raise UserError.single(Location("command line"), "invalid blueprint id",

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidegen.blueprint.checks import reference_errors
-from guidegen.blueprint.loader import LoadedBlueprint, load_blueprint, resolve_blueprint_path
-from guidegen.resolve.engagement import Engagement
+from guidegen.app.output import Output, safe_filename
+from guidegen.blueprint.loader import (
+    LoadedBlueprint,
+    load_blueprint,
+    resolve_blueprint_path,
+)
 from guidegen.core.errors import Location, Problem, UserError
 from guidegen.guide.model import Guide
-from guidegen.app.output import Output, safe_filename
+from guidegen.resolve.checks import reference_errors
+from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WRITERS, WriterOptions, get_writer
 

@@ -22,10 +22,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from guidegen.blueprint.schema import Blueprint
 from guidegen.core.diagnostics import problems_from_validation
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.core.yamlsource import LocDict, LocList, describe_value, load_yaml_file
-from guidegen.blueprint.schema import Blueprint
 
 BLUEPRINTS_ENV = "GUIDEGEN_BLUEPRINTS"
 FRAGMENT_DIR = "fragments"

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
-LANGS: tuple[str, ...] = ("zh", "en")
-Lang = Literal["zh", "en"]
-Complexity = Literal["simple", "medium", "high"]
-Scenario = Literal["new", "upgrade"]
-COMPLEXITIES: tuple[str, ...] = ("simple", "medium", "high")
-SCENARIOS: tuple[str, ...] = ("new", "upgrade")
+from guidegen.core.vocab import (  # noqa: F401 - re-exported
+    COMPLEXITIES,
+    LANGS,
+    SCENARIOS,
+    Complexity,
+    Lang,
+    Scenario,
+)
 
 
 class Strict(BaseModel):
@@ -87,17 +97,18 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 """An identifier: a letter, then letters, digits, '_', '-' or '.' (at most 64 characters)."""
 
 
-def _listify(value: Any) -> Any:
+def listify(value: Any) -> Any:
+    """One value where a list is expected stands for a list of one."""
     return [value] if isinstance(value, str) else value
 
 
 class Condition(Strict):
     """When an item applies. Each key narrows the choice; a list means any of its values."""
 
-    complexity: Annotated[list[Complexity] | None, BeforeValidator(_listify)] = Field(
+    complexity: Annotated[list[Complexity] | None, BeforeValidator(listify)] = Field(
         None, description="Complexity levels at which the item appears: simple, medium and/or high."
     )
-    scenario: Annotated[list[Scenario] | None, BeforeValidator(_listify)] = Field(
+    scenario: Annotated[list[Scenario] | None, BeforeValidator(listify)] = Field(
         None, description="Scenarios in which the item appears: new (onboarding) and/or upgrade."
     )
 
@@ -148,3 +159,29 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     if meta is not None:
         found += _submodels(annotation.__origin__)
     return found
+
+
+# --------------------------------------------------------------------------- plain text
+# Characters that start inline Markdown; '_' only where it can open or close emphasis
+# (intraword underscores, as in field names, never do).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# Characters XML 1.0 forbids (every C0 control but tab, LF and CR; U+FFFE; U+FFFF): the one list
+# the resolver, validation and every writer use.
+XML_FORBIDDEN = tuple(range(0x00, 0x09)) + (0x0B, 0x0C) + tuple(range(0x0E, 0x20)) + (0xFFFE, 0xFFFF)
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in XML_FORBIDDEN) + "]")
+
+
+def clean_text(text: str) -> str:
+    """Line ends as LF; characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) removed."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def has_forbidden_chars(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def escape_markdown(value: str) -> str:
+    """Backslash-escape the characters that would start inline Markdown formatting."""
+    return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(0), value)

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
-from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, _listify
 from guidegen.core.diagnostics import problems_from_validation
 from guidegen.core.errors import UserError, fail
+from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.yamlsource import LocDict, load_yaml_file
 
 Format = Literal["docx", "md", "xlsx", "html"]
@@ -59,7 +59,7 @@ class GoalSpec(Strict):
     statement: str | None = Field(None, description="What must be achieved (required for a new goal).")
     value: str | None = Field(None, description="Business value.")
     kpi: str | None = Field(None, description="Measurable KPI.")
-    tests: Annotated[list[Id], BeforeValidator(_listify)] = Field(
+    tests: Annotated[list[Id], BeforeValidator(listify)] = Field(
         default_factory=list, description="Ids of the blueprint's test cases that prove this goal."
     )
 
@@ -80,7 +80,7 @@ class Engagement(Strict):
     complexity: Complexity | None = Field(None, description="simple, medium or high (default: the blueprint's).")
     scenario: Scenario = Field("new", description="new (onboarding) or upgrade (replacing a running integration).")
     lang: Lang = Field("zh", description="Language of the guide: zh or en.")
-    formats: Annotated[list[Format], BeforeValidator(_listify)] = Field(
+    formats: Annotated[list[Format], BeforeValidator(listify)] = Field(
         default_factory=lambda: list(FORMATS), description="Output formats: docx, md, xlsx, html (default: docx, md and xlsx)."
     )
     goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")

@@ -17,17 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from guidegen.core import i18n
-
-from guidegen.guide import model
 from guidegen.blueprint import schema as bp
 from guidegen.blueprint.loader import LoadedBlueprint
-from guidegen.core.text import Conditional, LocalizedText
-from guidegen.resolve.engagement import Engagement, GoalSpec
+from guidegen.content.declare import ContentMismatch, conversion_plan
+from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError
-from guidegen.resolve.templating import TemplateProblem, clean_text, render_text
+from guidegen.core.text import Conditional, LocalizedText
 from guidegen.core.typography import polish_zh
 from guidegen.core.yamlsource import format_path, locate
+from guidegen.guide import model
+from guidegen.resolve.engagement import Engagement, GoalSpec
+from guidegen.resolve.templating import TemplateProblem, clean_text, render_text
 
 
 def document_date(engagement: Engagement) -> dt.date:
@@ -93,8 +93,14 @@ class _Context:
         """Items whose condition holds, each with its path (original index)."""
         return [(item, path + (i,)) for i, item in enumerate(items) if self.applies(item)]
 
-    def convert(self, value: Any, target: Any, path: tuple[Any, ...]) -> Any:
-        """Convert a blueprint value to the Guide type ``target`` field by field."""
+    def convert(self, value: Any, target: Any, path: tuple[Any, ...], **computed: Any) -> Any:
+        """Convert a blueprint value to the Guide type ``target`` field by field.
+
+        Both sides derive from one declaration, so their fields line up: shared fields are
+        converted, blueprint-only ones are left behind, and guide-only ones must come in
+        ``computed`` (which may also replace a shared value). A field on one side only that
+        the declaration does not mark that way is a bug, raised as ContentMismatch.
+        """
         if isinstance(value, LocalizedText):
             return self.text(value, path)
         if isinstance(value, list):
@@ -102,15 +108,27 @@ class _Context:
             return [self.convert(item, inner, p) for item, p in self.selected(value, path)]
         if isinstance(value, BaseModel):
             cls = _model_type(target)
-            data = {
-                name: self.convert(getattr(value, name), info.annotation, path + (name,))
-                for name, info in cls.model_fields.items()
-                if name in type(value).model_fields
-            }
+            shared, guide_only = _plan(type(value), cls)
+            missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
+            if missing:
+                raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
+            data = {name: self.convert(getattr(value, name), cls.model_fields[name].annotation, path + (name,))
+                    for name in shared if name not in computed}
+            data.update(computed)
             return cls(**data)
         if isinstance(value, str):
             return clean_text(value)
         return value
+
+
+_PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+
+
+def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[list[str], list[str]]:
+    key = (source, target)
+    if key not in _PLANS:
+        _PLANS[key] = conversion_plan(source, target, ignore=frozenset(Conditional.model_fields))
+    return _PLANS[key]
 
 
 def _model_type(annotation: Any) -> type[BaseModel]:
@@ -293,16 +311,8 @@ def _team(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) -> lis
     team = []
     for member, path in ctx.selected(blueprint.implementation.team, ("implementation", "team")):
         index, role = catalogue[member.id]
-        team.append(
-            model.TeamMember(
-                id=member.id,
-                name=ctx.text(role.name, ("roles", index, "name")) or member.id,
-                responsibilities=ctx.text(member.responsibilities, path + ("responsibilities",)) or "",
-                accountable=member.accountable,
-                consulted=list(member.consulted),
-                person=_person(engagement, member.id),
-            )
-        )
+        name = ctx.text(role.name, ("roles", index, "name")) or member.id
+        team.append(ctx.convert(member, model.TeamMember, path, name=name, person=_person(engagement, member.id)))
     return team
 
 
@@ -411,9 +421,7 @@ def _implementation(
     deliverables: list[list[str]] = [[] for _ in phases]
     for task, path in ctx.selected(impl.tasks, ("implementation", "tasks")):
         if task.stage in stage_phase:
-            tasks[stage_phase[task.stage]].append(
-                model.Task(text=ctx.text(task.text, path + ("text",)) or "", owners=list(task.owners))
-            )
+            tasks[stage_phase[task.stage]].append(ctx.convert(task, model.Task, path))
     for item, path in ctx.selected(impl.deliverables, ("implementation", "deliverables")):
         if item.stage in stage_phase:
             deliverables[stage_phase[item.stage]].append(ctx.text(item.text, path + ("text",)) or "")
@@ -430,14 +438,7 @@ def _implementation(
             continue
         phase = phases[stage_phase[item.stage]]
         milestones.append(
-            model.Milestone(
-                id=item.id,
-                name=ctx.text(item.name, path + ("name",)) or item.id,
-                phase=phase.id,
-                week=phase.end_week,
-                date=phase.end_date,
-                criterion=ctx.text(item.criterion, path + ("criterion",)) or "",
-            )
+            ctx.convert(item, model.Milestone, path, phase=phase.id, week=phase.end_week, date=phase.end_date)
         )
     extra = plan.upgrade_extra_weeks if ctx.scenario == "upgrade" else [0, 0]
     duration = (plan.duration[0] + extra[0], plan.duration[1] + extra[1])
@@ -473,43 +474,18 @@ def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model
 # --------------------------------------------------------------------------- data
 def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
     spec = blueprint.data
-    data = ctx.convert(spec.model_copy(update={"entities": []}), model.DataSpec, ("data",))
     entities = []
     for entity, path in ctx.selected(spec.entities, ("data", "entities")):
-        rows = []
-        for f, fpath in ctx.selected(entity.fields, path + ("fields",)):
-            rows.append(
-                model.FieldMapping(
-                    key=f.key,
-                    source=clean_text(f.source),
-                    target=clean_text(f.target),
-                    description=ctx.text(f.description, fpath + ("description",)),
-                    type=f.type,
-                    source_type=f.source_type or f.type,
-                    required=f.required,
-                    direction=f.direction or entity.direction,
-                    rule=ctx.text(f.rule, fpath + ("rule",)),
-                    validation=ctx.text(f.validation, fpath + ("validation",)),
-                    default=f.default,
-                    example=f.example,
-                    note=ctx.text(f.note, fpath + ("note",)),
-                    enum=f.enum,
-                    status=f.status,
-                    source_object=f.source_object or entity.source_object,
-                    target_object=f.target_object or entity.target_object,
-                )
+        rows = [
+            ctx.convert(
+                f, model.FieldMapping, fpath,
+                key=f.key,
+                source_type=f.source_type or f.type,
+                direction=f.direction or entity.direction,
+                source_object=f.source_object or entity.source_object,
+                target_object=f.target_object or entity.target_object,
             )
-        entities.append(
-            model.Entity(
-                id=entity.id,
-                name=ctx.text(entity.name, path + ("name",)) or entity.id,
-                source=entity.source,
-                target=entity.target,
-                source_object=entity.source_object,
-                target_object=entity.target_object,
-                direction=entity.direction,
-                description=ctx.text(entity.description, path + ("description",)),
-                fields=rows,
-            )
-        )
-    return data.model_copy(update={"entities": entities})
+            for f, fpath in ctx.selected(entity.fields, path + ("fields",))
+        ]
+        entities.append(ctx.convert(entity, model.Entity, path, fields=rows))
+    return ctx.convert(spec, model.DataSpec, ("data",), entities=entities)

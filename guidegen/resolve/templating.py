@@ -8,7 +8,6 @@ access to internals and unsafe calls are errors.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -16,29 +15,12 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-# Characters that start inline Markdown; '_' only where it can open or close emphasis
-# (intraword underscores, as in field names, never do).
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-# Characters XML 1.0 forbids (every C0 control but tab, LF and CR; U+FFFE; U+FFFF): the one list
-# the resolver, validation and every writer use.
-XML_FORBIDDEN = tuple(range(0x00, 0x09)) + (0x0B, 0x0C) + tuple(range(0x0E, 0x20)) + (0xFFFE, 0xFFFF)
-_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in XML_FORBIDDEN) + "]")
-
-
-def clean_text(text: str) -> str:
-    """Line ends as LF; characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) removed."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
-
-
-def has_forbidden_chars(text: str) -> bool:
-    return _CONTROL.search(text) is not None
-
-
-def escape_markdown(value: str) -> str:
-    """Backslash-escape the characters that would start inline Markdown formatting."""
-    return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(0), value)
+from guidegen.core.text import (  # noqa: F401 - re-exported
+    XML_FORBIDDEN,
+    clean_text,
+    escape_markdown,
+    has_forbidden_chars,
+)
 
 
 def _finalize(value: Any) -> Any:

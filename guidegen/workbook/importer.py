@@ -22,15 +22,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from guidegen.core import i18n
 from guidegen.blueprint.loader import LoadedBlueprint, load_blueprint
 from guidegen.blueprint.schema import FIELD_TYPES
-from guidegen.resolve.engagement import Engagement
+from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError, fail
+from guidegen.core.files import atomic_write
+from guidegen.core.markdown import markdown_to_plain
 from guidegen.guide.model import FieldMapping, Guide
-from guidegen.app.output import atomic_write
+from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
-from guidegen.writers.common import markdown_to_plain
 from guidegen.workbook.reader import SheetRows, WorkbookContent, read_workbook
 
 _TEXT_KEYS = ("rule", "validation", "description", "note")

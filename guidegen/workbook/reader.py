@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from guidegen.core.errors import Location, UserError
-from guidegen.writers.xlsx import ENUM_COLUMNS, INDEX_SHEET, MAPPING_COLUMNS
+from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT
 
 
 @dataclass
@@ -65,7 +65,7 @@ def read_workbook(path: Path) -> WorkbookContent:
             raise UserError.single(Location(name), f"not a guidegen workbook: the hidden '{INDEX_SHEET}' sheet is missing",
                                    hint="import a workbook exported by 'guidegen render --format xlsx'")
         index = [[_text(v) for v in row] for row in wb[INDEX_SHEET].iter_rows(values_only=True)]
-        if not index or index[0][:1] != ["guidegen-workbook"]:
+        if not index or index[0][:1] != [WORKBOOK_FORMAT]:
             raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!A1"), "the workbook index is damaged")
         try:
             engagement = json.loads(index[0][4])
@@ -76,7 +76,7 @@ def read_workbook(path: Path) -> WorkbookContent:
             title, kind, entity, keys = (entry + ["", "", "", ""])[:4]
             if kind not in ("mapping", "enums"):
                 continue
-            expected = [k for k, _ in (MAPPING_COLUMNS if kind == "mapping" else ENUM_COLUMNS)]
+            expected = list(TABLES["mapping" if kind == "mapping" else "enum"].codes())
             if keys.split(",") != expected:
                 raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!D{number}"), "the workbook index is damaged",
                                        expected=",".join(expected), given=keys,

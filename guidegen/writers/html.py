@@ -13,7 +13,7 @@ import html
 
 from guidegen.document import layout as L
 from guidegen.guide.model import Guide
-from guidegen.resolve.templating import clean_text
+from guidegen.core.text import clean_text
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import gantt_week_labels, markdown_parser, starts_with_list
 

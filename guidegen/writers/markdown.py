@@ -7,7 +7,7 @@ import re
 
 from guidegen.document import layout as L
 from guidegen.guide.model import Guide
-from guidegen.resolve.templating import clean_text, escape_markdown
+from guidegen.core.text import clean_text, escape_markdown
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, starts_with_list
 

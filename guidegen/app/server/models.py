@@ -9,7 +9,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from guidegen.core.text import Id, Lang, _listify
+from guidegen.core.text import Id, Lang, listify
 from guidegen.resolve.engagement import FORMATS, Engagement, Format
 from guidegen.core.errors import Problem
 
@@ -26,7 +26,7 @@ class GuideRequest(Engagement):
     languages: list[Lang] | None = Field(
         None, description="Render the guide in each of these languages (overrides 'lang'), e.g. [zh, en]."
     )
-    formats: Annotated[list[ServedFormat], BeforeValidator(_listify)] = Field(  # type: ignore[assignment]
+    formats: Annotated[list[ServedFormat], BeforeValidator(listify)] = Field(  # type: ignore[assignment]
         default_factory=lambda: list(FORMATS),
         description="Output formats: docx, md, xlsx, html, and pdf where the server has LibreOffice "
         "(see GET /api/v1/formats). Default: docx, md, xlsx.",

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from guidegen.blueprint.checks import check_blueprint
+from guidegen.resolve.checks import check_blueprint
 from guidegen.blueprint.loader import LoadedBlueprint, blueprint_files, load_blueprint, resolve_blueprint_path
 from guidegen.core.text import COMPLEXITIES, SCENARIOS
 from guidegen.resolve.engagement import Engagement

@@ -19,7 +19,13 @@ from guidegen.document import layout as L
 from guidegen.guide.model import Guide
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import gantt_week_labels, starts_with_list
-from guidegen.writers.docx.inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_xml
+from guidegen.writers.docx.inline import (
+    BlockStyles,
+    Context,
+    InlineWriter,
+    markdown_xml,
+    paragraph_xml,
+)
 from guidegen.writers.docx.ooxml import (
     el,
     field_runs,
@@ -33,8 +39,19 @@ from guidegen.writers.docx.ooxml import (
     sub,
     text_width,
 )
-from guidegen.writers.docx.package import ask_word_to_update_fields, ensure_sect_pr, open_document, save, set_properties
-from guidegen.writers.docx.styles import Theme, ensure_numbering, ensure_styles, theme_for
+from guidegen.writers.docx.package import (
+    ask_word_to_update_fields,
+    ensure_sect_pr,
+    open_document,
+    save,
+    set_properties,
+)
+from guidegen.writers.docx.styles import (
+    Theme,
+    ensure_numbering,
+    ensure_styles,
+    theme_for,
+)
 from guidegen.writers.docx.tables import build_table, needs_landscape, table_levels
 
 # Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence

@@ -15,8 +15,14 @@ from dataclasses import dataclass, field
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from markdown_it.token import Token
 
-from guidegen.resolve.templating import XML_FORBIDDEN
-from guidegen.writers.common import URL_RE, looks_like_markdown, parse_inline, parse_markdown, starts_with_list
+from guidegen.core.text import XML_FORBIDDEN
+from guidegen.writers.common import (
+    URL_RE,
+    looks_like_markdown,
+    parse_inline,
+    parse_markdown,
+    starts_with_list,
+)
 from guidegen.writers.docx.styles import Numbering, StyleMap
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

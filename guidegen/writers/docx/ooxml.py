@@ -14,7 +14,7 @@ from typing import Iterable
 from docx.oxml.ns import qn
 from lxml import etree
 
-from guidegen.resolve.templating import clean_text
+from guidegen.core.text import clean_text
 
 _CLARK: dict[str, str] = {}
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from lxml import etree
 
 from guidegen.core.errors import Location, UserError

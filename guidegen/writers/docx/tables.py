@@ -11,7 +11,14 @@ import re
 
 from guidegen.document import layout as L
 from guidegen.writers.common import approximate_plain
-from guidegen.writers.docx.inline import BlockStyles, Context, InlineWriter, markdown_xml, paragraph_xml, run_xml
+from guidegen.writers.docx.inline import (
+    BlockStyles,
+    Context,
+    InlineWriter,
+    markdown_xml,
+    paragraph_xml,
+    run_xml,
+)
 
 # Table text is 9 pt: a CJK character is 180 twips wide, a Latin one about half that in
 # Calibri and wider in the fonts that replace it elsewhere; each cell adds its margins.

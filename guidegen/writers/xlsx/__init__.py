@@ -30,11 +30,12 @@ from openpyxl.writer.excel import ExcelWriter
 
 from guidegen.core import i18n
 from guidegen.guide.model import Guide
-from guidegen.resolve.templating import clean_text
+from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
+from guidegen.core.text import clean_text
+from guidegen.core.vocab import CODE_GROUPS
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 
-INDEX_SHEET = "_guidegen"
 MAX_CELL_TEXT = 32767
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -44,19 +45,6 @@ _THIN = Side(style="thin", color="8EAADB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-
-# Column keys of a mapping sheet, in order; import-mapping reads them back by key.
-MAPPING_COLUMNS = (
-    ("key", "col_no"), ("source_system", "col_source_system"), ("source_object", "col_source_object"),
-    ("source", "col_source_field"), ("source_type", "col_source_type"), ("target_system", "col_target_system"),
-    ("target_object", "col_target_object"), ("target", "col_target_field"), ("type", "col_target_type"),
-    ("required", "col_required"), ("direction", "col_direction"), ("rule", "col_rule"),
-    ("validation", "col_validation"), ("default", "col_default"), ("example", "col_example"),
-    ("description", "col_description"), ("note", "col_note"), ("enum", "col_code_set_id"), ("status", "col_status"),
-)
-ENUM_COLUMNS = (("code_set", "col_code_set_id"), ("code_set_name", "col_code_set"), ("source", "col_source_value"),
-                ("target", "col_target_value"), ("description", "col_meaning"))
-
 
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no []:*?/\\, not blank, at most 31 characters."""
@@ -177,15 +165,11 @@ class _Book:
 
 
 def _lists(book: _Book) -> None:
-    lang = book.lang
-    book.lists.add("type", [i18n.code(lang, "field_type", c) for c in i18n.codes("field_type")])
+    """Every code group's labels (drop-downs refer to them by group name), yes/no and alert levels."""
+    for group, codes in CODE_GROUPS.items():
+        book.lists.add(group, [book.code(group, c) for c in codes])
     book.lists.add("yes_no", [book.t("yes"), book.t("no")])
-    book.lists.add("direction", [book.code("direction", c) for c in i18n.codes("direction")])
-    book.lists.add("status", [i18n.code(lang, "status", c) for c in i18n.codes("status")])
-    book.lists.add("level", [i18n.code(lang, "level", c) for c in i18n.codes("level")])
-    book.lists.add("test_status", [i18n.code(lang, "test_status", c) for c in i18n.codes("test_status")])
     book.lists.add("alert", ["P1", "P2", "P3"])
-    book.lists.add("category", [i18n.code(lang, "test_category", c) for c in i18n.codes("test_category")])
 
 
 def _write_lists(book: _Book) -> None:
@@ -225,14 +209,21 @@ def _engagement(book: _Book) -> None:
     book.sheet(book.t("ws_engagement"), "engagement", headers, rows)
 
 
+def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[dict[str, Any]], entity: str = "") -> None:
+    """A sheet whose columns come from a table declaration (and whose codes the importer reads)."""
+    columns = spec.workbook_columns()
+    validations = {i: c.choices for i, c in enumerate(columns, 1) if c.choices}
+    literal = [i for i, c in enumerate(columns) if c.literal]
+    book.sheet(name, kind, [book.t(c.workbook_label) for c in columns], [[row.get(c.code, "") for c in columns] for row in rows],
+               validations, entity=entity, keys=[c.code for c in columns], literal=literal)
+
+
 def _mappings(book: _Book) -> None:
     g = book.guide
-    headers = [book.t(label) for _, label in MAPPING_COLUMNS]
     prefix = book.t("ws_mapping_prefix")
     for e in g.data.entities:
-        rows = []
-        for f in e.fields:
-            values = {
+        rows = [
+            {
                 "key": f.key, "source_system": book.code("system", e.source), "source_object": f.source_object,
                 "source": f.source, "source_type": book.code("field_type", f.source_type),
                 "target_system": book.code("system", e.target), "target_object": f.target_object,
@@ -243,20 +234,15 @@ def _mappings(book: _Book) -> None:
                 "description": f.description or "", "note": f.note or "", "enum": f.enum or "",
                 "status": book.code("status", f.status),
             }
-            rows.append([values[key] for key, _ in MAPPING_COLUMNS])
-        columns = [key for key, _ in MAPPING_COLUMNS]
-        validations = {columns.index("source_type") + 1: "type", columns.index("type") + 1: "type",
-                       columns.index("required") + 1: "yes_no", columns.index("direction") + 1: "direction",
-                       columns.index("status") + 1: "status"}
-        literal = [columns.index(k) for k in ("key", "source_object", "source", "target_object", "target", "default",
-                                              "example", "enum")]
-        book.sheet(prefix + e.name, "mapping", headers, rows, validations, entity=e.id, keys=columns, literal=literal)
+            for f in e.fields
+        ]
+        _spec_sheet(book, TABLES["mapping"], prefix + e.name, "mapping", rows, entity=e.id)
 
 
 def _enums(book: _Book) -> None:
-    rows = [[cs.id, cs.name, v.source or "", v.target, v.description or ""] for cs in book.guide.data.enums for v in cs.values]
-    book.sheet(book.t("ws_enums"), "enums", [book.t(label) for _, label in ENUM_COLUMNS], rows,
-               keys=[k for k, _ in ENUM_COLUMNS], literal=[0, 2, 3])
+    rows = [{"code_set": cs.id, "code_set_name": cs.name, "source": v.source or "", "target": v.target,
+             "description": v.description or ""} for cs in book.guide.data.enums for v in cs.values]
+    _spec_sheet(book, TABLES["enum"], book.t("ws_enums"), "enums", rows)
 
 
 def _rules(book: _Book) -> None:
@@ -277,7 +263,7 @@ def _tests(book: _Book) -> None:
                      c.acceptance or "", book.code("level", c.priority), not_run, "", None])
     headers = [book.t(k) for k in ("col_id", "col_goals", "col_category", "col_test", "col_steps", "col_expected",
                                   "col_acceptance", "col_priority", "col_test_status", "col_tester", "col_date")]
-    book.sheet(book.t("ws_tests"), "tests", headers, rows, {3: "category", 8: "level", 9: "test_status"})
+    book.sheet(book.t("ws_tests"), "tests", headers, rows, {3: "test_category", 8: "level", 9: "test_status"})
 
 
 def _traceability(book: _Book) -> None:
@@ -325,7 +311,7 @@ def _index(book: _Book) -> None:
     m = book.guide.meta
     engagement = {"blueprint": m.blueprint, "lang": m.lang, "complexity": m.complexity, "scenario": m.scenario,
                   "crm": m.crm, "software": m.software, "client": m.client, "variables": m.variables}
-    ws.append(["guidegen-workbook", "1", m.blueprint, m.lang, json.dumps(engagement, ensure_ascii=False, sort_keys=True)])
+    ws.append([WORKBOOK_FORMAT, "1", m.blueprint, m.lang, json.dumps(engagement, ensure_ascii=False, sort_keys=True)])
     for row in book.index:
         ws.append(row)
 

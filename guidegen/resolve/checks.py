@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from guidegen.core.errors import Location, Problem, UserError
-from guidegen.resolve.templating import has_forbidden_chars
-from guidegen.core.yamlsource import LocDict, LocList, format_path, locate
 from guidegen.blueprint.loader import LoadedBlueprint
 from guidegen.blueprint.schema import Blueprint
+from guidegen.core.errors import Location, Problem, UserError
 from guidegen.core.text import COMPLEXITIES, LANGS, SCENARIOS, LocalizedText
+from guidegen.core.yamlsource import LocDict, LocList, format_path, locate
+from guidegen.resolve.templating import has_forbidden_chars
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ENGLISH_WORD = re.compile(r"\b[a-z]{3,}\b")
