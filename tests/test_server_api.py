@@ -329,3 +329,19 @@ def test_the_pool_refuses_work_beyond_its_queue_and_bounds_each_call() -> None:
             pool.shutdown()
 
     asyncio.run(scenario())
+
+
+def test_a_loopback_server_answers_only_to_loopback_host_names() -> None:
+    config = ServerConfig(workers=1, mcp=False, allowed_hosts=("127.0.0.1", "localhost"))
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/api/v1/formats").status_code == 200
+        assert c.get("/api/v1/formats", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_serving_beyond_the_loopback_without_a_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli
+
+    monkeypatch.delenv("GUIDEGEN_TOKEN", raising=False)
+    code, _, err = run_cli("serve", "--host", "0.0.0.0")
+    assert code == 2
+    assert "needs an access token" in err and "--token" in err and "Traceback" not in err

@@ -3,15 +3,17 @@ so the OpenAPI document (/api/v1/openapi.json) is generated from the code that v
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from guidegen.core.errors import Location, UserError
 from guidegen.writers import WRITERS
 from guidegen.app.server import service
 from guidegen.app.server.models import GuideRequest, ImportApplied, ImportPreview, ProblemDocument, TypeDetail, TypeSummary, ValidationReport
-from guidegen.app.server.security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, check_text_size, check_upload
+from guidegen.app.server.security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, UploadRefused, check_text_size, check_upload
 
 ERRORS = {
     status: {"model": ProblemDocument, "description": text, "content": {"application/problem+json": {}}}
@@ -91,23 +93,42 @@ async def blueprint_source(upload: UploadFile | None, text: str | None) -> tuple
     if text:
         check_text_size("text", text)
         return text.encode("utf-8"), "pasted.yaml"
-    from guidegen.core.errors import Location, UserError
-
     raise UserError.single(Location("request", path="blueprint_file"), "no blueprint given",
                            expected="an uploaded .yaml file or the YAML text")
 
 
-async def import_preview(request: Request, workbook: UploadFile, blueprint: str | None,
-                         blueprint_file: UploadFile | None) -> ImportPreview:
+@dataclass
+class ImportUploads:
+    """The files of an import request, checked: the workbook and, optionally, the blueprint."""
+
+    workbook: bytes
+    workbook_name: str
+    blueprint_text: bytes | None = None
+    blueprint_name: str | None = None
+
+
+async def read_import_uploads(workbook: Any, blueprint_file: Any) -> ImportUploads:
+    """Read and check the uploads of an import (API and web page alike); UploadRefused if bad."""
+    if workbook is None or not getattr(workbook, "filename", ""):
+        raise UploadRefused(415, "workbook", "no workbook uploaded", WORKBOOK_UPLOAD.kind, "(nothing)")
     book = await workbook.read()
     check_upload(WORKBOOK_UPLOAD, workbook.filename, book)
-    text, name = None, None
-    if blueprint_file is not None and blueprint_file.filename:
-        text = await blueprint_file.read()
-        check_upload(BLUEPRINT_UPLOAD, blueprint_file.filename, text)
-        name = blueprint_file.filename
-    return await request.app.state.pool.run(service.preview_import, book, workbook.filename or "workbook.xlsx",
-                                            blueprint, text, name, dirs(request))
+    uploads = ImportUploads(book, workbook.filename)
+    if blueprint_file is not None and getattr(blueprint_file, "filename", ""):
+        uploads.blueprint_text = await blueprint_file.read()
+        check_upload(BLUEPRINT_UPLOAD, blueprint_file.filename, uploads.blueprint_text)
+        uploads.blueprint_name = blueprint_file.filename
+    return uploads
+
+
+async def run_import_preview(request: Request, uploads: ImportUploads, blueprint: str | None) -> ImportPreview:
+    return await request.app.state.pool.run(service.preview_import, uploads.workbook, uploads.workbook_name, blueprint,
+                                            uploads.blueprint_text, uploads.blueprint_name, dirs(request))
+
+
+async def import_preview(request: Request, workbook: UploadFile, blueprint: str | None,
+                         blueprint_file: UploadFile | None) -> ImportPreview:
+    return await run_import_preview(request, await read_import_uploads(workbook, blueprint_file), blueprint)
 
 
 WorkbookUpload = Annotated[UploadFile, File(description="The reviewed workbook (.xlsx, at most 20 MB).")]

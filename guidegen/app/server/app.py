@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from guidegen import __version__
 from guidegen.core.errors import Location, Problem, UserError
@@ -41,6 +42,7 @@ class ServerConfig:
     queue: int = 64  # requests that may wait for a worker before the server answers 503
     timeout: float = 120.0  # seconds per render, validation or import
     mcp: bool = True  # mount the MCP streamable HTTP endpoint at /mcp
+    allowed_hosts: tuple[str, ...] | None = None  # Host headers served (DNS-rebinding guard); None: any
 
     @property
     def search_dirs(self) -> tuple[str, ...]:
@@ -123,6 +125,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=WORKBOOK_LIMIT + BLUEPRINT_LIMIT + MB)
     if config.token:
         app.add_middleware(TokenMiddleware, token=config.token)
+    if config.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
     return app
 
 

@@ -21,9 +21,9 @@ from pydantic import ValidationError
 from guidegen.core.errors import UserError
 from guidegen.writers import WRITERS
 from guidegen.app.server import service
-from guidegen.app.server.api import file_response
+from guidegen.app.server.api import ImportUploads, blueprint_source, file_response, read_import_uploads, run_import_preview
 from guidegen.app.server.models import GuideRequest, ImportPreview, LocatedProblem
-from guidegen.app.server.security import BLUEPRINT_UPLOAD, WORKBOOK_UPLOAD, UploadRefused, check_text_size, check_upload
+from guidegen.app.server.security import UploadRefused
 from guidegen.app.server.ui import UI_LANGS, field_error, t, words
 
 HERE = Path(__file__).parent
@@ -189,11 +189,8 @@ def _field_errors(lang: str, errors: list[dict[str, Any]]) -> dict[str, str]:
 @dataclass
 class PendingReview:
     created: float
-    workbook: bytes
-    workbook_name: str
+    uploads: ImportUploads
     blueprint_id: str | None
-    blueprint_text: bytes | None
-    blueprint_name: str | None
     applied: ImportPreview | None = None
 
 
@@ -225,10 +222,8 @@ async def review_submit(request: Request) -> HTMLResponse:
     chosen = str(form.get("blueprint") or "") or None
     context: dict[str, Any] = {"types": types, "chosen": chosen}
     try:
-        review = await _read_review(form, chosen)
-        preview = await pool(request).run(service.preview_import, review.workbook, review.workbook_name,
-                                          review.blueprint_id, review.blueprint_text, review.blueprint_name,
-                                          dirs(request))
+        uploads = await read_import_uploads(form.get("workbook"), form.get("blueprint_file"))
+        preview = await run_import_preview(request, uploads, chosen)
     except UploadRefused as exc:
         context["errors"] = {exc.field: f"{exc.message}: {exc.given} ({exc.expected})"}
         return page(request, "review.html", lang, status=exc.status, **context)
@@ -237,24 +232,9 @@ async def review_submit(request: Request) -> HTMLResponse:
         return page(request, "review.html", lang, status=422, **context)
     key = secrets.token_urlsafe(16)
     reviews = _pending(request)
-    reviews[key] = review
+    reviews[key] = PendingReview(time.monotonic(), uploads, chosen)
     _pending(request)
     return page(request, "review.html", lang, preview=preview, review_id=key, **context)
-
-
-async def _read_review(form: Any, chosen: str | None) -> PendingReview:
-    workbook = form.get("workbook")
-    if workbook is None or not getattr(workbook, "filename", ""):
-        raise UploadRefused(415, "workbook", "no workbook uploaded", "an Excel workbook (.xlsx)", "(nothing)")
-    book = await workbook.read()
-    check_upload(WORKBOOK_UPLOAD, workbook.filename, book)
-    blueprint_file = form.get("blueprint_file")
-    text = name = None
-    if blueprint_file is not None and getattr(blueprint_file, "filename", ""):
-        text = await blueprint_file.read()
-        check_upload(BLUEPRINT_UPLOAD, blueprint_file.filename, text)
-        name = blueprint_file.filename
-    return PendingReview(time.monotonic(), book, workbook.filename, chosen, text, name)
 
 
 @router.post("/review/apply", response_class=HTMLResponse)
@@ -264,8 +244,7 @@ async def review_apply(request: Request) -> HTMLResponse:
     review = _pending(request).get(str(form.get("review") or ""))
     if review is None:
         return page(request, "review.html", lang, status=410, types=[], expired=True)
-    preview = await pool(request).run(service.preview_import, review.workbook, review.workbook_name,
-                                      review.blueprint_id, review.blueprint_text, review.blueprint_name, dirs(request))
+    preview = await run_import_preview(request, review.uploads, review.blueprint_id)
     folder = request.app.state.config.import_dir
     written = service.apply_import(preview, folder) if folder is not None and preview.updated_yaml else None
     review.applied = preview
@@ -296,16 +275,12 @@ async def validate_submit(request: Request) -> HTMLResponse:
     upload = form.get("blueprint_file")
     text = str(form.get("text") or "")
     try:
-        if upload is not None and getattr(upload, "filename", ""):
-            data = await upload.read()
-            check_upload(BLUEPRINT_UPLOAD, upload.filename, data)
-            name = upload.filename
-        else:
-            check_text_size("text", text)
-            data, name = text.encode("utf-8"), "pasted.yaml"
+        data, name = await blueprint_source(upload if getattr(upload, "filename", "") else None, text)
     except UploadRefused as exc:
         return page(request, "validate.html", lang, status=exc.status, text=text,
                     errors={exc.field: f"{exc.message}: {exc.given} ({exc.expected})"})
+    except UserError as exc:
+        return page(request, "validate.html", lang, status=422, text=text, errors={"text": exc.problems[0].message})
     report = await pool(request).run(service.validate_blueprint, data, name)
     return page(request, "validate.html", lang, report=report, text=text)
 
