@@ -7,7 +7,6 @@ import hmac
 import json
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -172,6 +171,3 @@ class BodyLimitMiddleware:
 def is_loopback(host: str) -> bool:
     return host in LOOPBACK
 
-
-def describe(value: Any) -> str:
-    return repr(value) if not isinstance(value, str) else value

@@ -25,7 +25,7 @@ from guidegen.core.text import COMPLEXITIES, SCENARIOS
 from guidegen.resolve.engagement import Engagement
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.workbook.importer import import_mapping
-from guidegen.app.output import Output, safe_filename
+from guidegen.app.output import safe_filename
 from guidegen.app.pipeline import load_for, render
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WRITERS
@@ -302,6 +302,3 @@ def _relocated(problems: list[Problem], folder: Path, names: dict[str, str] | No
                                                              p.given, p.hint, p.severity))
     return out
 
-
-def outputs_named(files: list[RenderedFile]) -> list[Output]:
-    return [Output(f.name, f.data) for f in files]

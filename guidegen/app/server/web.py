@@ -4,7 +4,6 @@ without JavaScript; the one small script only reloads the form when the type cha
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections import OrderedDict
@@ -19,7 +18,6 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from guidegen.core.errors import UserError
-from guidegen.writers import WRITERS
 from guidegen.app.server import service
 from guidegen.app.server.api import ImportUploads, blueprint_source, file_response, read_import_uploads, run_import_preview
 from guidegen.app.server.models import GuideRequest, ImportPreview, LocatedProblem
@@ -284,10 +282,3 @@ async def validate_submit(request: Request) -> HTMLResponse:
     report = await pool(request).run(service.validate_blueprint, data, name)
     return page(request, "validate.html", lang, report=report, text=text)
 
-
-def formats() -> list[str]:
-    return list(WRITERS)
-
-
-templates.env.globals["formats"] = formats
-templates.env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
