@@ -119,6 +119,8 @@ TABLES: dict[str, TableSpec] = {
             C("name", "col_phase", W.LABEL), C("weeks", "col_weeks", W.CODE),
             C("dates", "col_dates", W.LABEL, literal=True, optional=True), C("tasks", "col_tasks", W.LONG),
             C("owners", "col_owners", W.LABEL), C("deliverables", "col_deliverables", W.PHRASE)), wide=True),
+        # The RACI matrix declares its role column; the layout adds one column per phase.
+        TableSpec("raci", "cap_raci", (C("role", "col_role", 2.2),)),
         TableSpec("milestones", "cap_milestones", (
             _id(), C("name", "col_milestone", W.PHRASE), C("when", "col_when", W.LABEL),
             C("criterion", "col_criterion", W.LONG))),

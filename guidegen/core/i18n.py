@@ -1,390 +1,115 @@
-"""Fixed labels of the generated documents, in every supported language.
+"""The fixed words of the generated documents, one YAML file per language.
 
-Blueprints carry the content; this module carries the words around it: headings, table
-headers, code labels, cover and control-page labels. Each entry is (zh, en).
+``core/locale/<lang>.yaml`` holds a language's labels (headings, table headers, cover and
+control-page words), the labels of every code (systems, directions, types, levels, ...) and its
+conventions: the colon, the list separator, how a parenthesis is written, the week label, the
+language tag and which typography pass its texts get. :class:`Locale` is the one object that
+knows these; nothing else branches on the language. Adding a language is adding a file.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from guidegen.core.typography import polish_zh
 
-_LABELS: dict[str, tuple[str, str]] = {
-    # general
-    "the_client": ("企业", "the organisation"),
-    "middleware": ("集成中间层", "integration layer"),
-    "first_version": ("初始版本", "Initial version"),
-    "yes": ("是", "Yes"),
-    "no": ("否", "No"),
-    "none": ("—", "—"),
-    "weeks_range": ("{a}–{b} 周", "{a}–{b} weeks"),
-    "week_single": ("第 {a} 周", "Week {a}"),
-    "week_span": ("第 {a}–{b} 周", "Weeks {a}–{b}"),
-    "table": ("表", "Table"),
-    "figure": ("图", "Figure"),
-    "list_sep": ("、", ", "),
-    # cover and control page
-    "guide_subtitle": ("集成实施指南", "Integration implementation guide"),
-    "cover_client": ("客户", "Client"),
-    "cover_integration": ("集成", "Integration"),
-    "cover_type": ("集成类型", "Integration type"),
-    "cover_complexity": ("复杂度", "Complexity"),
-    "cover_scenario": ("场景", "Scenario"),
-    "cover_version": ("版本", "Version"),
-    "cover_date": ("日期", "Date"),
-    "cover_author": ("作者", "Author"),
-    "doc_control": ("文档控制", "Document control"),
-    "revision_history": ("修订记录", "Revision history"),
-    "approvals": ("审批", "Approvals"),
-    "col_version": ("版本", "Version"),
-    "col_date": ("日期", "Date"),
-    "col_author": ("作者", "Author"),
-    "col_change": ("变更说明", "Change"),
-    "col_role": ("角色", "Role"),
-    "col_name": ("姓名", "Name"),
-    "col_signature": ("签字", "Signature"),
-    "toc": ("目录", "Contents"),
-    "toc_placeholder": (
-        "目录将在 Word 打开文档时自动更新；如未显示，请右键单击此处并选择“更新域”。",
-        "Word fills in the table of contents when the document is opened; if it is empty, "
-        "right-click here and choose Update Field.",
-    ),
-    "page_x_of_y": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
-    # section 1
-    "s_overview": ("集成概述", "Integration overview"),
-    "s_background": ("背景", "Background"),
-    "s_goals": ("业务目标", "Business goals"),
-    "s_scope": ("集成范围", "Scope"),
-    "s_scope_objects": ("数据对象", "Data objects"),
-    "s_scope_methods": ("集成方式", "Integration methods"),
-    "s_scope_events": ("业务事件与动作", "Events and actions"),
-    "s_scope_directions": ("同步方向", "Sync directions"),
-    "s_scope_out": ("不在本次范围", "Out of scope"),
-    "col_id": ("编号", "ID"),
-    "col_key": ("字段键", "Field key"),
-    "col_goal": ("目标", "Goal"),
-    "col_statement": ("说明", "Statement"),
-    "col_value": ("业务价值", "Business value"),
-    "col_kpi": ("KPI / 衡量标准", "KPI / measure"),
-    "col_object": ("对象", "Object"),
-    "col_crm_object": ("{crm} 对象", "{crm} object"),
-    "col_software_object": ("{software} 对象", "{software} object"),
-    "col_description": ("说明", "Description"),
-    "col_direction": ("方向", "Direction"),
-    "col_content": ("同步内容", "What flows"),
-    "cap_goals": ("业务目标与 KPI", "Business goals and KPIs"),
-    "cap_scope_objects": ("集成范围内的数据对象", "Data objects in scope"),
-    "cap_directions": ("同步方向", "Sync directions"),
-    # section 2
-    "s_architecture": ("技术架构设计", "Technical architecture"),
-    "s_arch_overview": ("架构总览", "Architecture overview"),
-    "s_interfaces": ("接口清单", "Interface inventory"),
-    "s_flows": ("数据流向", "Data flows"),
-    "s_sync": ("同步策略", "Sync strategy"),
-    "s_master_data": ("主数据与冲突规则", "Master data and conflict rules"),
-    "s_error_handling": ("错误处理与补偿", "Error handling and compensation"),
-    "s_requirements": ("系统要求与容量规划", "System requirements and capacity"),
-    "s_security": ("安全", "Security"),
-    "s_compliance": ("合规", "Compliance"),
-    "col_system": ("系统", "System"),
-    "col_interface": ("接口", "Interface"),
-    "col_kind": ("类型", "Kind"),
-    "col_flow": ("流向", "Flow"),
-    "col_purpose": ("用途", "Purpose"),
-    "col_auth": ("鉴权与防护", "Authentication"),
-    "col_mode": ("模式", "Mode"),
-    "col_flow_name": ("数据流", "Data flow"),
-    "col_trigger": ("触发条件", "Trigger"),
-    "col_steps": ("步骤", "Steps"),
-    "col_category": ("类别", "Category"),
-    "col_requirement": ("要求", "Requirement"),
-    "col_target": ("目标值", "Target"),
-    "col_area": ("领域", "Area"),
-    "col_control": ("控制措施", "Control"),
-    "col_regulation": ("法规 / 标准", "Regulation"),
-    "col_implementation": ("落实方式", "Implementation"),
-    "cap_interfaces": ("接口清单", "Interface inventory"),
-    "cap_flows": ("数据流", "Data flows"),
-    "cap_requirements": ("系统要求与容量目标", "System requirements and capacity targets"),
-    "cap_security": ("安全控制措施", "Security controls"),
-    "cap_compliance": ("合规要求", "Compliance requirements"),
-    "flowchart_note": ("数据流示意（Mermaid）", "Data flows (Mermaid)"),
-    # section 3
-    "s_implementation": ("实施步骤", "Implementation plan"),
-    "s_roles": ("角色与职责", "Roles and responsibilities"),
-    "s_phases": ("阶段计划", "Phase plan"),
-    "s_timeline": ("时间线", "Timeline"),
-    "s_milestones": ("里程碑", "Milestones"),
-    "s_raci": ("RACI 矩阵", "RACI matrix"),
-    "s_gate": ("验收门槛", "Acceptance gate"),
-    "col_responsibilities": ("职责", "Responsibilities"),
-    "col_person": ("负责人", "Person"),
-    "col_contact": ("联系方式", "Contact"),
-    "col_phase": ("阶段", "Phase"),
-    "col_weeks": ("周次", "Weeks"),
-    "col_dates": ("日期", "Dates"),
-    "col_tasks": ("任务", "Tasks"),
-    "col_owners": ("责任人", "Owners"),
-    "col_deliverables": ("交付物", "Deliverables"),
-    "col_milestone": ("里程碑", "Milestone"),
-    "col_when": ("时间", "When"),
-    "col_criterion": ("达成标准", "Criterion"),
-    "cap_roles": ("角色与职责", "Roles and responsibilities"),
-    "cap_phases": ("阶段计划与任务", "Phases and tasks"),
-    "cap_gantt": ("实施甘特图", "Implementation timeline"),
-    "cap_milestones": ("里程碑", "Milestones"),
-    "cap_raci": ("RACI 矩阵（角色 × 阶段）", "RACI matrix (roles × phases)"),
-    "duration_sentence": (
-        "复杂度为{complexity}，建议总工期约 {weeks}。",
-        "At {complexity} complexity the recommended total duration is about {weeks}.",
-    ),
-    "duration_upgrade": (
-        "旧系统升级场景已计入迁移、双轨运行与切换所需的时间。",
-        "The upgrade scenario includes the time needed for migration, dual run and cutover.",
-    ),
-    "dates_sentence": (
-        "日期按项目开始日期 {start} 推算：第 1 周从 {monday}（星期一）开始，每周按星期一至星期五计，阶段结束日为其最后一周的星期五。",
-        "Dates are computed from the project start date {start}: week 1 begins on Monday {monday}; "
-        "each week runs Monday to Friday and a phase ends on the Friday of its last week.",
-    ),
-    "no_dates_sentence": (
-        "未提供项目开始日期，计划以相对周次表示；在项目文件中设置 start_date 即可得到日历日期。",
-        "No project start date was given, so the plan is shown in relative weeks; set start_date "
-        "in the project file to get calendar dates.",
-    ),
-    "raci_legend": (
-        "R = 负责执行，A = 最终负责（审批），C = 咨询，I = 知会。",
-        "R = responsible, A = accountable, C = consulted, I = informed.",
-    ),
-    # migration
-    "s_migration": ("旧系统升级：迁移与切换", "Upgrade: migration and cutover"),
-    "s_legacy": ("旧接口清单", "Legacy interface inventory"),
-    "s_data_migration": ("数据迁移与历史回填", "Data migration and historical backfill"),
-    "s_migration_reconciliation": ("迁移对账", "Migration reconciliation"),
-    "s_dual_run": ("双轨运行", "Dual run"),
-    "s_cutover": ("切换检查清单（Go/No-Go）", "Cutover go/no-go checklist"),
-    "s_versioning": ("契约版本与向后兼容", "Contract versioning and backward compatibility"),
-    "s_rollback": ("回滚方案", "Rollback plan"),
-    "col_legacy": ("旧接口", "Legacy interface"),
-    "col_disposition": ("处置方式", "Disposition"),
-    "col_note": ("备注", "Note"),
-    "col_check": ("检查项", "Check"),
-    "col_go": ("通过标准", "Go criterion"),
-    "col_signoff": ("签核人", "Sign-off"),
-    "cap_legacy": ("旧接口清单", "Legacy interfaces"),
-    "cap_cutover": ("切换检查清单", "Cutover checklist"),
-    # section 4
-    "s_data": ("数据规范", "Data specification"),
-    "s_standards": ("通用数据标准", "General data standards"),
-    "s_keys": ("标识、幂等键与匹配规则", "Identifiers, idempotency keys and matching"),
-    "s_mappings": ("字段映射", "Field mappings"),
-    "s_enums": ("枚举与码表映射", "Enumerations and code sets"),
-    "s_transformations": ("转换与清洗规则", "Transformation and cleansing rules"),
-    "s_validations": ("校验规则", "Validation rules"),
-    "col_topic": ("主题", "Topic"),
-    "col_standard": ("标准", "Standard"),
-    "col_example": ("示例", "Example"),
-    "col_source_field": ("源字段", "Source field"),
-    "col_target_field": ("目标字段", "Target field"),
-    "col_type": ("类型", "Type"),
-    "col_required": ("必填", "Required"),
-    "col_rule": ("转换规则", "Transformation rule"),
-    "col_validation": ("校验", "Validation"),
-    "col_default": ("为空时默认值", "Default if empty"),
-    "col_status": ("状态", "Status"),
-    "col_source_value": ("源值", "Source value"),
-    "col_target_value": ("目标值", "Target value"),
-    "col_meaning": ("含义", "Meaning"),
-    "col_title": ("名称", "Name"),
-    "col_rule_text": ("规则", "Rule"),
-    "col_on_failure": ("失败处理", "On failure"),
-    "cap_standards": ("通用数据标准", "General data standards"),
-    "cap_mapping": ("{name}字段映射", "{name} field mapping"),
-    "cap_enum": ("码表：{name}", "Code set: {name}"),
-    "cap_transformations": ("转换与清洗规则", "Transformation rules"),
-    "cap_validations": ("校验规则", "Validation rules"),
-    "mapping_intro": (
-        "源：{source}（{source_object}）；目标：{target}（{target_object}）；默认方向：{direction}。",
-        "Source: {source} ({source_object}); target: {target} ({target_object}); default direction: {direction}.",
-    ),
-    # section 5
-    "s_testing": ("测试方案", "Testing"),
-    "s_acceptance": ("验收标准", "Acceptance criteria"),
-    "s_traceability": ("需求追溯矩阵", "Traceability matrix"),
-    "s_test_notes": ("测试方法与输出", "Method and outputs"),
-    "col_test": ("用例", "Test case"),
-    "col_goals": ("关联目标", "Goals"),
-    "col_expected": ("预期结果", "Expected result"),
-    "col_acceptance": ("验收标准", "Acceptance"),
-    "col_priority": ("优先级", "Priority"),
-    "col_scenario": ("场景", "Scenario"),
-    "col_metric": ("指标", "Metric"),
-    "col_threshold": ("门限", "Threshold"),
-    "col_aspect": ("维度", "Aspect"),
-    "col_tests": ("测试用例", "Test cases"),
-    "col_coverage": ("覆盖状态", "Coverage"),
-    "covered": ("已覆盖", "Covered"),
-    "uncovered": ("未覆盖", "Not covered"),
-    "cap_tests": ("{category}用例", "{category} test cases"),
-    "cap_thresholds": ("{category}场景与门限", "{category} scenarios and thresholds"),
-    "cap_acceptance": ("验收标准", "Acceptance criteria"),
-    "cap_traceability": ("目标 → 测试用例 → KPI 追溯", "Goal → test cases → KPI traceability"),
-    "uncovered_note": (
-        "**注意：** 以下目标尚无测试用例覆盖：{goals}。请补充用例或在项目文件中为目标指定 tests。",
-        "**Attention:** no test case covers these goals yet: {goals}. Add test cases, or name the "
-        "tests that prove them in the project file.",
-    ),
-    # section 6
-    "s_operations": ("运维支持", "Operations"),
-    "s_metrics": ("监控指标与告警", "Monitoring and alerting"),
-    "s_alert_levels": ("告警分级", "Alert levels"),
-    "s_incident": ("故障处理流程", "Incident handling"),
-    "s_runbooks": ("运行手册（Runbook）", "Runbooks"),
-    "s_change": ("变更与升级流程", "Change and upgrade process"),
-    "s_runbook_notes": ("运行手册要点", "Operations manual essentials"),
-    "col_level": ("告警级别", "Alert level"),
-    "col_definition": ("定义", "Definition"),
-    "col_response": ("响应要求", "Response"),
-    "cap_metrics": ("监控指标", "Monitoring metrics"),
-    "cap_alert_levels": ("告警分级", "Alert levels"),
-    "cap_runbooks": ("运行手册", "Runbooks"),
-    # section 7
-    "s_summary": ("操作要点与风险控制", "Key points and risk control"),
-    "s_key_points": ("实施要点", "Key implementation points"),
-    "s_risks": ("风险登记册", "Risk register"),
-    "col_risk": ("风险", "Risk"),
-    "col_likelihood": ("可能性", "Likelihood"),
-    "col_impact": ("影响", "Impact"),
-    "col_mitigation": ("应对措施", "Mitigation"),
-    "col_owner": ("负责人", "Owner"),
-    "cap_risks": ("风险登记册", "Risk register"),
-    # workbook
-    "ws_engagement": ("项目信息", "Engagement"),
-    "ws_enums": ("枚举映射", "Enum mappings"),
-    "ws_validations": ("校验规则", "Validation rules"),
-    "ws_tests": ("测试用例", "Test cases"),
-    "ws_traceability": ("追溯矩阵", "Traceability"),
-    "ws_plan": ("实施计划", "Plan"),
-    "ws_metrics": ("监控指标", "Monitoring metrics"),
-    "ws_risks": ("风险", "Risks"),
-    "ws_lists": ("下拉列表", "Lists"),
-    "ws_mapping_prefix": ("映射-", "Map-"),
-    "col_source_system": ("源系统", "Source system"),
-    "col_source_object": ("源对象", "Source object"),
-    "col_source_type": ("源类型", "Source type"),
-    "col_target_system": ("目标系统", "Target system"),
-    "col_target_object": ("目标对象", "Target object"),
-    "col_target_type": ("目标类型", "Target type"),
-    "col_code_set": ("码表", "Code set"),
-    "col_code_set_id": ("码表编号", "Code set ID"),
-    "col_tester": ("测试人", "Tester"),
-    "col_test_status": ("执行状态", "Status"),
-    "col_start_week": ("开始周", "Start week"),
-    "col_end_week": ("结束周", "End week"),
-    "col_start_date": ("开始日期", "Start date"),
-    "col_end_date": ("结束日期", "End date"),
-    "param_crm": ("CRM 系统", "CRM"),
-    "param_software": ("第三方软件", "Third-party software"),
-    "xl_invalid_choice": ("请从下拉列表中选择一个值。", "Choose a value from the drop-down list."),
-    "col_parameter": ("参数", "Parameter"),
-    "col_param_value": ("取值", "Value"),
-    "signoff_prepared": ("编制", "Prepared by"),
-    "signoff_reviewed": ("审核", "Reviewed by"),
-    "signoff_approved": ("批准", "Approved by"),
-    "signoff": ("签核", "Sign-off"),
-    "param_blueprint": ("集成类型", "Integration type"),
-    "param_language": ("语言", "Language"),
-    "param_start_date": ("项目开始日期", "Project start date"),
-    "param_generator": ("生成工具", "Generated by"),
-}
-
-_CODES: dict[str, dict[str, tuple[str, str]]] = {
-    "system": {
-        "crm": ("{crm}", "{crm}"),
-        "software": ("{software}", "{software}"),
-        "middleware": ("集成中间层", "Integration layer"),
-        "crm_ui": ("{crm} 前端", "{crm} front end"),
-    },
-    "direction": {
-        "crm_to_software": ("{crm} → {software}", "{crm} → {software}"),
-        "software_to_crm": ("{software} → {crm}", "{software} → {crm}"),
-        "bidirectional": ("{crm} ↔ {software}", "{crm} ↔ {software}"),
-    },
-    "field_type": {
-        "string": ("字符串", "String"),
-        "text": ("文本", "Text"),
-        "integer": ("整数", "Integer"),
-        "decimal": ("小数", "Decimal"),
-        "number": ("数值", "Number"),
-        "boolean": ("布尔", "Boolean"),
-        "date": ("日期", "Date"),
-        "datetime": ("日期时间", "Datetime"),
-        "timestamp": ("时间戳（UTC）", "Timestamp (UTC)"),
-        "enum": ("枚举", "Enum"),
-        "array": ("数组", "Array"),
-        "string_array": ("字符串数组", "String[]"),
-        "reference": ("引用", "Reference"),
-        "object": ("对象", "Object"),
-        "binary": ("二进制", "Binary"),
-    },
-    "status": {
-        "mapped": ("已映射", "Mapped"),
-        "to_review": ("待评审", "To review"),
-        "approved": ("已批准", "Approved"),
-        "not_required": ("无需映射", "Not required"),
-        "deprecated": ("已弃用", "Deprecated"),
-    },
-    "level": {"low": ("低", "Low"), "medium": ("中", "Medium"), "high": ("高", "High")},
-    "complexity": {"simple": ("简单", "simple"), "medium": ("中等", "medium"), "high": ("高", "high")},
-    "scenario": {"new": ("新系统接入", "New integration"), "upgrade": ("旧系统升级", "Upgrade of an existing integration")},
-    "mode": {
-        "realtime": ("实时", "Real time"),
-        "near_realtime": ("近实时", "Near real time"),
-        "batch": ("批量", "Batch"),
-        "scheduled": ("定时", "Scheduled"),
-        "on_demand": ("按需", "On demand"),
-    },
-    "test_category": {
-        "functional": ("功能测试", "Functional"),
-        "performance": ("性能与容量测试", "Performance and capacity"),
-        "security": ("安全测试", "Security"),
-        "compliance": ("合规测试", "Compliance"),
-        "resilience": ("容错与混沌测试", "Resilience and chaos"),
-        "reconciliation": ("对账测试", "Reconciliation"),
-        "regression": ("回归测试", "Regression"),
-        "migration": ("迁移测试", "Migration"),
-        "uat": ("用户验收测试（UAT）", "User acceptance (UAT)"),
-    },
-    "test_status": {
-        "not_run": ("未执行", "Not run"),
-        "passed": ("通过", "Passed"),
-        "failed": ("失败", "Failed"),
-        "blocked": ("阻塞", "Blocked"),
-    },
-    "lang": {"zh": ("中文", "Chinese"), "en": ("英文", "English")},
-}
+_TYPOGRAPHY = {"zh": polish_zh}
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+def available_languages() -> tuple[str, ...]:
+    """Language codes with a locale file; Chinese and English first, as the documents list them."""
+    found = sorted(p.name[:-5] for p in resources.files("guidegen.core").joinpath("locale").iterdir()
+                   if p.name.endswith(".yaml"))
+    preferred = [lang for lang in ("zh", "en") if lang in found]
+    return tuple(preferred + [lang for lang in found if lang not in preferred])
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Labels, code labels and punctuation of one language."""
+
+    lang: str
+    name: str
+    tag: str  # BCP 47 language tag of the documents, e.g. zh-CN
+    latin_tag: str  # language of Latin-script runs in a Word document
+    east_asian_tag: str  # language of East Asian runs in a Word document
+    colon: str
+    list_separator: str
+    parenthesis_pattern: str
+    week_label: str
+    typography: str | None
+    labels: dict[str, str]
+    codes: dict[str, dict[str, str]]
+
+    def t(self, key: str, **values: Any) -> str:
+        """The label ``key``, with ``{name}`` fields filled from ``values``."""
+        text = self.labels[key]
+        text = text.format(**values) if values else text
+        return self.polish(text)
+
+    def code(self, group: str, value: str, **names: Any) -> str:
+        """Label of a code (a system, direction, type, level...); unknown codes print as they are."""
+        text = self.codes[group].get(value)
+        if text is None:
+            return value
+        return text.format(**names) if names and "{" in text else text
+
+    def polish(self, text: str) -> str:
+        """The language's typography pass (full-width punctuation for Chinese), if it has one."""
+        rule = _TYPOGRAPHY.get(self.typography or "")
+        return rule(text) if rule else text
+
+    def join(self, values: list[str]) -> str:
+        return self.list_separator.join(values)
+
+    def parenthesis(self, text: str) -> str:
+        """' (text)' in English, '（text）' in Chinese; nothing for an empty text."""
+        return self.parenthesis_pattern.format(text=text) if text else ""
+
+    def lead(self, title: str) -> str:
+        """A bold lead-in's text followed by the language's colon."""
+        return title + self.colon
+
+
+@lru_cache(maxsize=None)
+def locale(lang: str) -> Locale:
+    """The locale of a language (read once)."""
+    path = resources.files("guidegen.core").joinpath("locale", f"{lang}.yaml")
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    conventions = data["locale"]
+    return Locale(
+        lang=lang,
+        name=conventions["name"],
+        tag=conventions["tag"],
+        latin_tag=conventions["latin_tag"],
+        east_asian_tag=conventions["east_asian_tag"],
+        colon=conventions["colon"],
+        list_separator=conventions["list_separator"],
+        parenthesis_pattern=conventions["parenthesis"],
+        week_label=conventions["week_label"],
+        typography=conventions.get("typography"),
+        labels={str(k): str(v) for k, v in data["labels"].items()},
+        codes={group: {str(k): str(v) for k, v in values.items()} for group, values in data["codes"].items()},
+    )
 
 
 def t(lang: str, key: str, **values: Any) -> str:
-    """The label ``key`` in ``lang``, with ``{name}`` fields filled from ``values``."""
-    text = _pick(_LABELS[key], lang)
-    text = text.format(**values) if values else text
-    return polish_zh(text) if lang == "zh" else text
+    """The label ``key`` in ``lang`` (shorthand for ``locale(lang).t``)."""
+    return locale(lang).t(key, **values)
 
 
 def code(lang: str, group: str, value: str, **names: Any) -> str:
-    """Label of a code (a system, direction, type, level...) in ``lang``."""
-    pair = _CODES[group].get(value)
-    if pair is None:
-        return value
-    text = _pick(pair, lang)
-    return text.format(**names) if names and "{" in text else text
+    """Label of a code in ``lang`` (shorthand for ``locale(lang).code``)."""
+    return locale(lang).code(group, value, **names)
 
 
 def codes(group: str) -> tuple[str, ...]:
-    return tuple(_CODES[group])
+    """The values of a code group, in display order."""
+    from guidegen.core.vocab import CODE_GROUPS
+
+    return CODE_GROUPS[group]

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    create_model,
 )
 
 from guidegen.core.vocab import (  # noqa: F401 - re-exported
@@ -31,19 +32,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LocalizedText(Strict):
-    """A text in Chinese and/or English. A plain string stands for both languages."""
+class _LocalizedTextBase(Strict):
+    """A text in one or more of the document languages. A plain string stands for all of them."""
 
-    zh: str | None = Field(None, description="Chinese text.")
-    en: str | None = Field(None, description="English text.")
-    plain: bool = Field(False, description="True when the author wrote one string for both languages.")
+    plain: bool = Field(False, description="True when the author wrote one string for every language.")
 
     def get(self, lang: str) -> str | None:
-        return self.zh if lang == "zh" else self.en
+        return getattr(self, lang, None)
 
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(lang for lang in LANGS if self.get(lang) is not None)
+
+
+# One optional field per language that has a locale file (see core/locale/): adding a
+# language is adding a file, and blueprints may then give texts in it.
+LocalizedText = create_model(
+    "LocalizedText",
+    __base__=_LocalizedTextBase,
+    __module__=__name__,
+    **{lang: (str | None, Field(None, description=f"Text in {lang}.")) for lang in LANGS},  # type: ignore[call-overload]
+)
 
 
 def _coerce_text(value: Any) -> Any:
@@ -74,15 +83,13 @@ def _coerce_text(value: Any) -> Any:
     raise ValueError(f"a text: a string, or {{zh: ..., en: ...}} (got {kind})")
 
 
+_LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 _TEXT_SCHEMA = {
     "anyOf": [
         {"type": "string"},
         {
             "type": "object",
-            "properties": {
-                "zh": {"type": "string", "description": "Chinese text"},
-                "en": {"type": "string", "description": "English text"},
-            },
+            "properties": {lang: {"type": "string", "description": f"{_LANGUAGE_NAMES.get(lang, lang)} text"} for lang in LANGS},
             "additionalProperties": False,
             "minProperties": 1,
         },

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-Lang = Literal["zh", "en"]
+from guidegen.core.i18n import available_languages
+
+LANGS: tuple[str, ...] = available_languages()
+Lang = Literal[LANGS]  # type: ignore[valid-type]
 Complexity = Literal["simple", "medium", "high"]
 Scenario = Literal["new", "upgrade"]
 System = Literal["crm", "software", "middleware", "crm_ui"]
@@ -31,7 +34,6 @@ TestCategory = Literal[
 ]
 TestStatus = Literal["not_run", "passed", "failed", "blocked"]
 
-LANGS: tuple[str, ...] = get_args(Lang)
 COMPLEXITIES: tuple[str, ...] = get_args(Complexity)
 SCENARIOS: tuple[str, ...] = get_args(Scenario)
 FIELD_TYPES: tuple[str, ...] = get_args(FieldType)

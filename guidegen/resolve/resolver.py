@@ -23,7 +23,7 @@ from guidegen.content.declare import ContentMismatch, conversion_plan
 from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError
 from guidegen.core.text import Conditional, LocalizedText
-from guidegen.core.typography import polish_zh
+from guidegen.core.vocab import LANGS
 from guidegen.core.yamlsource import format_path, locate
 from guidegen.guide import model
 from guidegen.resolve.engagement import Engagement, GoalSpec
@@ -64,6 +64,10 @@ class _Context:
     warnings: list[Problem] = field(default_factory=list)
     _missing_lang: int = 0
 
+    @property
+    def locale(self) -> i18n.Locale:
+        return i18n.locale(self.lang)
+
     def where(self, path: tuple[Any, ...]) -> Location:
         return locate(self.loaded.raw, path) or Location(self.loaded.path, path=format_path(path))
 
@@ -72,7 +76,7 @@ class _Context:
             return None
         chosen = value.get(self.lang)
         if chosen is None:
-            chosen = value.en if self.lang == "zh" else value.zh
+            chosen = next((value.get(other) for other in LANGS if value.get(other) is not None), None)
             self._missing_lang += 1
             if self._missing_lang <= 5:
                 self.warnings.append(
@@ -84,7 +88,7 @@ class _Context:
             self.errors.append(Problem(self.where(path), str(exc)))
             return chosen
         rendered = clean_text(rendered)
-        return polish_zh(rendered) if self.lang == "zh" else rendered
+        return self.locale.polish(rendered)
 
     def applies(self, item: Any) -> bool:
         return not isinstance(item, Conditional) or item.applies(self.complexity, self.scenario)

@@ -28,6 +28,7 @@ from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.core.files import atomic_write
 from guidegen.core.markdown import markdown_to_plain
+from guidegen.core.vocab import LANGS
 from guidegen.guide.model import FieldMapping, Guide
 from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
@@ -319,8 +320,11 @@ class _Plan:
         if old is None:
             node[key] = _flow({self.lang: new})
             return
-        other = "en" if self.lang == "zh" else "zh"
-        node[key] = _flow({"zh": new, "en": str(old)} if self.lang == "zh" else {other: str(old), self.lang: new})
+        # The other languages keep their text; the edited one takes the new text. Keys stay in
+        # the order the locale lists the languages.
+        texts = {lang: str(old) for lang in LANGS if lang != self.lang}
+        texts[self.lang] = new
+        node[key] = _flow({lang: texts[lang] for lang in LANGS if lang in texts})
 
     def _add_field(self, fields_node: CommentedSeq, key: str, row: dict[str, Any], entity: Any, explicit_key: bool) -> None:
         node = CommentedMap()

@@ -30,7 +30,7 @@ def write_markdown(guide: Guide, options: WriterOptions | None = None) -> bytes:
 def _front(doc: L.Document, out: list[str]) -> None:
     f = doc.front
     out += [f"# {escape_markdown(f.title)}", "", f"*{f.subtitle}*", ""]
-    sep = "：" if doc.lang == "zh" else ": "
+    sep = doc.colon
     out += [f"- **{label}**{sep}{escape_markdown(value)}" for label, value in f.cover]
     out += ["", f"## {doc.labels['doc_control']}", "", f"### {doc.labels['revision_history']}", ""]
     _table_rows(f.revisions, out)
@@ -57,7 +57,7 @@ def _block(doc: L.Document, block: L.Block, out: list[str]) -> None:
 
 
 def _items(doc: L.Document, block: L.Items, out: list[str]) -> None:
-    sep = "：" if doc.lang == "zh" else ": "
+    sep = doc.colon
     for n, (title, text) in enumerate(block.items, 1):
         text = clean_text(text)
         marker = f"{n}. " if block.ordered else "- "

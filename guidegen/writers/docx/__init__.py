@@ -104,7 +104,7 @@ class _Writer:
         f = self.doc.front
         self.add(paragraph(self.styles["title"], run(f.title)))
         self.add(paragraph(self.styles["subtitle"], run(f.subtitle)))
-        sep = "：" if self.doc.lang == "zh" else ": "
+        sep = self.doc.colon
         for label, value in f.cover:
             self.add(paragraph(self.styles["cover_meta"], run(label + sep, _bold()), run(value)))
         self.page_break()
@@ -200,7 +200,7 @@ class _Writer:
         numbering = self.ctx.numbering
         num_id = numbering.new_ordered_list() if block.ordered else numbering.bullet_num
         style = self.styles["list_number" if block.ordered else "list_bullet"]
-        sep = "：" if self.doc.lang == "zh" else ": "
+        sep = self.doc.colon
         number = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         for title, text in block.items:
             nested = bool(title) and starts_with_list(text)
@@ -324,7 +324,7 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     """Render the guide as a Word document (bytes of a .docx package)."""
     options = options or WriterOptions()
     doc = L.build_document(guide)
-    theme = theme_for(doc.lang)
+    theme = theme_for(doc.properties.latin_tag, doc.properties.east_asian_tag)
     document, from_template = open_document(options.template)
     styles = ensure_styles(document, theme)
     numbering = ensure_numbering(document, styles)
@@ -341,5 +341,5 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     writer.blocks()
     body = writer.body_xml()
     p = doc.properties
-    set_properties(document, p.title, p.subject, p.author or "guidegen", p.keywords, p.date, p.lang, p.version)
+    set_properties(document, p.title, p.subject, p.author or "guidegen", p.keywords, p.date, p.language_tag, p.version)
     return save(document, p.date, {"word/document.xml": (f"<!--{BODY_MARKER}-->".encode(), body)})

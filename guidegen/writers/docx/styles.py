@@ -27,10 +27,10 @@ from guidegen.writers.docx.ooxml import borders, el, fonts, language, shading, s
 class Theme:
     """Fonts, sizes (half-points) and colours of the generated document."""
 
+    lang_latin: str  # w:lang/@w:val, from the locale
+    lang_east_asia: str  # w:lang/@w:eastAsia, from the locale
     latin: str = "Calibri"
     east_asia: str = "Microsoft YaHei"
-    lang_latin: str = "en-US"
-    lang_east_asia: str = "zh-CN"
     body_size: int = 21  # 10.5 pt (Chinese 五号)
     table_size: int = 18  # 9 pt
     heading_color: str = "1F3864"
@@ -40,10 +40,10 @@ class Theme:
     muted: str = "595959"
 
 
-def theme_for(lang: str) -> Theme:
-    if lang == "zh":
-        return Theme()
-    return Theme(lang_latin="en-US", lang_east_asia="zh-CN", body_size=21)
+def theme_for(latin_tag: str, east_asian_tag: str) -> Theme:
+    """The theme for a document: Latin and East Asian fonts are both always set, so text in
+    either script finds its font; the language tags (from the locale) drive spelling checks."""
+    return Theme(lang_latin=latin_tag, lang_east_asia=east_asian_tag)
 
 
 @dataclass
