@@ -138,6 +138,12 @@ def test_a_blueprint_id_that_looks_like_a_file_is_refused(client) -> None:
     assert doc["errors"][0]["key"] == "blueprint"
 
 
+def test_a_tampered_download_form_is_a_request_problem(client) -> None:
+    doc = problem(client.post("/guide/download", data={"request": '{"blueprint": "helpdesk", "template": "/etc/passwd"}',
+                                                       "file": "zh:docx"}), 422, "invalid-request")
+    assert doc["errors"][0]["key"] == "template"
+
+
 def test_a_malformed_json_body_is_a_problem_document(client) -> None:
     response = client.post("/api/v1/guides", content=b"{not json", headers={"content-type": "application/json"})
     problem(response, 422, "invalid-request")
@@ -345,3 +351,31 @@ def test_serving_beyond_the_loopback_without_a_token_is_refused(monkeypatch: pyt
     code, _, err = run_cli("serve", "--host", "0.0.0.0")
     assert code == 2
     assert "needs an access token" in err and "--token" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- pages (without a browser)
+def test_pages_answer_in_the_chosen_language(client) -> None:
+    for path, zh, en in [("/", "集成类型", "Integration types"), ("/guide?blueprint=erp", "生成预览", "Preview the guide"),
+                         ("/review", "查看变更（试运行）", "Show the changes (dry run)"), ("/validate", "校验蓝图", "Validate a blueprint")]:
+        assert zh in client.get(path + ("&" if "?" in path else "?") + "ui=zh").text
+        assert en in client.get(path + ("&" if "?" in path else "?") + "ui=en").text
+
+
+def test_the_review_page_marks_a_wrong_file_beside_its_field(client) -> None:
+    response = client.post("/review", data={"ui": "en", "blueprint": "helpdesk"}, files={"workbook": ("notes.txt", b"x")})
+    assert response.status_code == 415
+    assert 'class="field-error"' in response.text and "wrong file type" in response.text
+
+
+def test_applying_an_unknown_or_expired_review_is_refused(client) -> None:
+    response = client.post("/review/apply", data={"ui": "zh", "review": "no-such-review"})
+    assert response.status_code == 410 and "该审阅已过期" in response.text
+    assert client.get("/review/no-such-review/blueprint.yaml").status_code == 410
+
+
+def test_the_guide_form_keeps_what_was_typed_when_it_marks_an_error(client) -> None:
+    response = client.post("/guide", data={"ui": "zh", "blueprint": "helpdesk", "client": "ACME 科技", "languages": ["zh"],
+                                           "goals": ["G1"], "start_date": "明天"})
+    assert response.status_code == 422
+    assert 'id="error-start_date"' in response.text and "日期格式应为 YYYY-MM-DD。" in response.text
+    assert 'value="ACME 科技"' in response.text and 'id="error-formats"' in response.text

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -102,7 +103,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         "documents whose `errors` carry file, line and key locations.",
         lifespan=lifespan,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # FastAPI's docs page loads scripts from a CDN; the server uses no outside resources
         redoc_url=None,
     )
     if config.mcp:
@@ -139,6 +140,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [LocatedProblem.of(p) for p in request_problems(list(exc.errors()))]
+        detail = errors[0].text() if len(errors) == 1 else f"{len(errors)} problems in the request"
+        return problem_response(422, "invalid-request", "Invalid request", detail, errors, request.url.path)
+
+    @app.exception_handler(ValidationError)
+    async def model_error(request: Request, exc: ValidationError) -> JSONResponse:
         errors = [LocatedProblem.of(p) for p in request_problems(list(exc.errors()))]
         detail = errors[0].text() if len(errors) == 1 else f"{len(errors)} problems in the request"
         return problem_response(422, "invalid-request", "Invalid request", detail, errors, request.url.path)

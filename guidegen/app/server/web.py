@@ -91,11 +91,12 @@ async def guide_submit(request: Request) -> HTMLResponse:
     values, data = _form_values(form, detail)
     errors = _choice_errors(lang, values)
     body: GuideRequest | None = None
-    if not errors:
-        try:
-            body = GuideRequest.model_validate(data)
-        except ValidationError as exc:
-            errors = _field_errors(lang, exc.errors(include_url=False))
+    try:
+        body = GuideRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = _field_errors(lang, exc.errors(include_url=False)) | errors  # every field marked at once
+    if errors:
+        body = None
     context: dict[str, Any] = {"types": types, "detail": detail, "values": values, "errors": errors}
     if body is None:
         return page(request, "guide.html", lang, status=422, **context)
