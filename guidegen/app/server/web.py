@@ -30,7 +30,8 @@ router = APIRouter(include_in_schema=False)
 
 FORM_FIELDS = ("blueprint", "software", "crm", "client", "goals", "complexity", "scenario", "languages", "start_date",
                "people", "formats", "author", "version")
-PENDING_LIMIT = 16  # reviews kept in memory between dry run and apply
+PENDING_LIMIT = 16  # reviews kept in memory (never on disk) between dry run and apply ...
+PENDING_BYTES = 100 * 1024 * 1024  # ... and at most this many bytes of uploads among them
 PENDING_SECONDS = 30 * 60
 
 
@@ -201,8 +202,11 @@ def _pending(request: Request) -> "OrderedDict[str, PendingReview]":
     now = time.monotonic()
     for key in [k for k, v in reviews.items() if now - v.created > PENDING_SECONDS]:
         del reviews[key]
-    while len(reviews) > PENDING_LIMIT:
-        reviews.popitem(last=False)
+    def size() -> int:
+        return sum(len(r.uploads.workbook) + len(r.uploads.blueprint_text or b"") for r in reviews.values())
+
+    while len(reviews) > PENDING_LIMIT or (len(reviews) > 1 and size() > PENDING_BYTES):
+        reviews.popitem(last=False)  # the oldest review goes first
     return reviews
 
 
