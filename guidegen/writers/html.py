@@ -38,7 +38,7 @@ th { background: var(--shade); }
 td p { margin: 0 0 .3rem; } td p:last-child { margin-bottom: 0; }
 td ol, td ul { margin: 0; padding-left: 1.2rem; }
 .caption { font-weight: 600; margin: 1rem 0 .3rem; }
-.literal { font-family: "Noto Sans Mono", Consolas, monospace; font-size: .95em; word-break: break-word; }
+.literal { font-family: "Noto Sans Mono", Consolas, monospace; font-size: .95em; overflow-wrap: anywhere; }
 table.gantt td.week, table.gantt th.week { width: 1.6rem; text-align: center; padding: .2rem 0; font-size: .8em; }
 table.gantt td.on { background: var(--accent); }
 .flows { display: flex; flex-direction: column; gap: .6rem; margin: .5rem 0 1.2rem; }
@@ -196,8 +196,13 @@ def _table(doc: L.Document, table: L.Table, out: list[str]) -> None:
 
 
 def _table_element(table: L.Table, out: list[str]) -> None:
-    out += ['<div class="table-wrap"><table>', "<thead><tr>"]
-    out += [f"<th>{_text(c.header)}</th>" for c in table.columns]
+    # Column shares follow the layout's weights, as in the DOCX; no column narrower than its
+    # minimum (identifiers stay on one line).
+    total = sum(c.weight for c in table.columns) or 1
+    out += ['<div class="table-wrap"><table>', "<colgroup>"]
+    out += [f'<col style="width: {100 * c.weight / total:.1f}%">' for c in table.columns]
+    out += ["</colgroup>", "<thead><tr>"]
+    out += [f'<th style="min-width: {c.min_chars}ch">{_text(c.header)}</th>' for c in table.columns]
     out += ["</tr></thead>", "<tbody>"]
     for row in table.rows:
         cells = "".join(_cell(value, col.literal) for value, col in zip(row, table.columns))
