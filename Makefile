@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 schemas: $(STAMP)
-	$(BIN)/guidegen schema --out schemas
+	$(BIN)/guidegen schema --out schemas --reference docs/reference.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

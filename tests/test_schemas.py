@@ -36,3 +36,12 @@ def test_every_builtin_blueprint_points_editors_at_the_schema() -> None:
         assert first.startswith("# yaml-language-server: $schema="), path.name
         target = (path.parent / first.split("$schema=")[1]).resolve()
         assert target == (ROOT / "schemas" / "blueprint.schema.json").resolve(), path.name
+
+
+def test_key_reference_is_generated_from_the_declarations() -> None:
+    from guidegen.app.schemas import reference_markdown
+
+    committed = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert committed == reference_markdown(), "docs/reference.md is stale: run 'make schemas'"
+    for key in ("| `kpi` |", "| `when` |", "| `source_type` |", "### FieldMapping", "one of `P1`, `P2`, `P3`"):
+        assert key in committed

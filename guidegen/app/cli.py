@@ -189,12 +189,17 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
 # --------------------------------------------------------------------------- schema
 @cli.command("schema")
 @click.option("--out", default="schemas", show_default=True, type=click.Path(file_okay=False), help="Folder for the JSON Schema files.")
-def schema_command(out: str) -> None:
+@click.option("--reference", type=click.Path(dir_okay=False), default=None,
+              help="Also write the key reference (Markdown) to this file, e.g. docs/reference.md.")
+def schema_command(out: str, reference: str | None) -> None:
     """Write JSON Schemas of blueprints and project files (for editor completion)."""
-    from guidegen.app.schemas import write_schemas
+    from guidegen.app.schemas import reference_markdown, write_schemas
 
     for path in write_schemas(Path(out)):
         click.echo(str(path))
+    if reference:
+        Path(reference).write_text(reference_markdown(), encoding="utf-8")
+        click.echo(reference)
 
 
 # --------------------------------------------------------------------------- starters

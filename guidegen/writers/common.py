@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Callable
 
 from guidegen.core.markdown import (  # noqa: F401 - re-exported for the writers
     URL_RE,
@@ -21,9 +22,11 @@ from guidegen.document import layout as L
 
 
 def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
-                  splices: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
+                  splices: dict[str, tuple[bytes, bytes]] | None = None,
+                  finish: Callable[[str, bytes], bytes] | None = None) -> bytes:
     """Rewrite a zip package with fixed timestamps, so that equal inputs give equal bytes;
-    ``splices`` put prepared content in place of a marker in the named parts."""
+    ``splices`` put prepared content in place of a marker in the named parts, and ``finish``
+    then checks (and may complete) each spliced part."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
@@ -34,6 +37,8 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
                 if marker not in content:
                     raise ValueError(f"marker missing in {info.filename}")
                 content = content.replace(marker, replacement, 1)
+                if finish is not None:
+                    content = finish(info.filename, content)
             fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16

@@ -24,11 +24,13 @@ from guidegen.writers.docx.inline import (
     Context,
     InlineWriter,
     markdown_xml,
+    numbering_xml,
     paragraph_xml,
 )
 from guidegen.writers.docx.ooxml import (
     el,
     field_runs,
+    fragment,
     landscape_copy,
     paragraph,
     portrait_copy,
@@ -84,7 +86,7 @@ class _Writer:
 
     def add(self, element: etree._Element | str) -> None:
         """Append body content (an element or WordprocessingML text) before the final sectPr."""
-        self.parts.append(element if isinstance(element, str) else etree.tostring(element, encoding="unicode"))
+        self.parts.append(element if isinstance(element, str) else fragment(element, self.document.element.nsmap))
 
     def body_xml(self) -> bytes:
         """The body, to be put in place of the marker when the package is written: building a
@@ -196,22 +198,19 @@ class _Writer:
 
     def items(self, block: L.Items) -> None:
         """Bullets or a numbered list; an item's bold title leads its first paragraph, or
-        stands on its own line when the item's text is itself a list."""
+        stands on its own line (the item) when the item's text is itself a list."""
         numbering = self.ctx.numbering
         num_id = numbering.new_ordered_list() if block.ordered else numbering.bullet_num
         style = self.styles["list_number" if block.ordered else "list_bullet"]
-        sep = self.doc.colon
-        number = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         for title, text in block.items:
-            nested = bool(title) and starts_with_list(text)
-            paragraphs = markdown_xml(self.ctx, text, BlockStyles(style), None if nested else (title + sep if title else None))
-            if nested:
-                paragraphs = [_ILVL.sub(lambda m: f'<w:ilvl w:val="{min(8, int(m.group(1)) + 1)}"/>', p) for p in paragraphs]
+            if title and starts_with_list(text):
                 bold = InlineWriter(self.ctx)
                 bold.lead(title)
-                paragraphs.insert(0, paragraph_xml(style, bold.xml()))
-            if "<w:numPr>" not in paragraphs[0]:
-                paragraphs[0] = paragraphs[0].replace('"/>', '"/>' + number, 1)  # right after w:pStyle
+                self.add(paragraph_xml(style, bold.xml(), numbering_xml(num_id)))
+                paragraphs = markdown_xml(self.ctx, text, BlockStyles(style, list_depth=1))
+            else:
+                lead = title + self.doc.colon if title else None
+                paragraphs = markdown_xml(self.ctx, text, BlockStyles(style, number=num_id), lead)
             for p in paragraphs:
                 self.add(p)
 
@@ -291,9 +290,6 @@ def _bold() -> etree._Element:
     rpr = el("w:rPr")
     sub(rpr, "w:b")
     return rpr
-
-
-_ILVL = re.compile(r'<w:ilvl w:val="(\d+)"/>')
 
 
 def _replace_paragraph(p: etree._Element, style: str, runs: list[etree._Element]) -> None:

@@ -57,7 +57,13 @@ def _t(text: str) -> str:
 
 
 def paragraph_xml(style: str, body: str, properties: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{properties}</w:pPr>{body}</w:p>'
+    """<w:p> with a style (its id escaped: a template's style id may hold any character)."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{esc(style)}"/>{properties}</w:pPr>{body}</w:p>'
+
+
+def numbering_xml(num_id: int, level: int = 0) -> str:
+    """<w:numPr>: the paragraph is item ``level`` of list ``num_id``."""
+    return f'<w:numPr><w:ilvl w:val="{min(level, 8)}"/><w:numId w:val="{num_id}"/></w:numPr>'
 
 
 @dataclass
@@ -88,7 +94,7 @@ class InlineWriter:
         if not (self.bold or self.italic or self.strike or code or self.link):
             return ""
         style = "code_char" if code else "hyperlink" if self.link else None
-        inner = f'<w:rStyle w:val="{self.ctx.styles[style]}"/>' if style else ""
+        inner = f'<w:rStyle w:val="{esc(self.ctx.styles[style])}"/>' if style else ""
         inner += ("<w:b/>" if self.bold else "") + ("<w:i/>" if self.italic else "") + ("<w:strike/>" if self.strike else "")
         return f"<w:rPr>{inner}</w:rPr>"
 
@@ -108,8 +114,8 @@ class InlineWriter:
             self.parts.append(run_xml(content[last:], self.rpr()))
 
     def open_link(self, url: str) -> None:
-        # The r: prefix is declared here too: a corporate template's root might not declare it.
-        self.parts.append(f'<w:hyperlink xmlns:r="{R_NS}" r:id="{self.ctx.link_id(url)}" w:history="1">')
+        # The root always declares r: (package.finish_document_xml sees to it).
+        self.parts.append(f'<w:hyperlink r:id="{self.ctx.link_id(url)}" w:history="1">')
         self.link = url
 
     def close_link(self) -> None:
@@ -173,10 +179,27 @@ class BlockStyles:
 
     paragraph: str
     in_table: bool = False
+    list_depth: int = 0  # lists in this text start at this level (a list nested under a titled item)
+    number: int | None = None  # the first paragraph, if not itself a list item, is an item of this list
+
+
+@dataclass
+class Paragraph:
+    style: str
+    properties: str
+    body: str  # the runs
+
+    def xml(self) -> str:
+        return paragraph_xml(self.style, self.body, self.properties)
 
 
 def markdown_xml(ctx: Context, text: str, styles: BlockStyles, lead: str | None = None) -> list[str]:
     """Paragraph XML for a Markdown text; ``lead`` is a bold lead-in before the first one."""
+    return [p.xml() for p in markdown_paragraphs(ctx, text, styles, lead)]
+
+
+def markdown_paragraphs(ctx: Context, text: str, styles: BlockStyles, lead: str | None = None) -> list[Paragraph]:
+    """The paragraphs of a Markdown text, as style, properties and runs."""
     if "\n" not in text and not starts_with_list(text):
         # One paragraph: plain text, or inline Markdown (parsed without the block pass).
         writer = InlineWriter(ctx)
@@ -185,7 +208,8 @@ def markdown_xml(ctx: Context, text: str, styles: BlockStyles, lead: str | None 
             writer.tokens(parse_inline(text))
         else:
             writer.text(text)
-        return [paragraph_xml(styles.paragraph, writer.xml())]
+        numbered = numbering_xml(styles.number) if styles.number is not None else ""
+        return [Paragraph(styles.paragraph, numbered, writer.xml())]
     return _BlockWriter(ctx, styles, lead).render(parse_markdown(text))
 
 
@@ -194,16 +218,16 @@ class _BlockWriter:
         self.ctx = ctx
         self.styles = styles
         self.lead = lead
-        self.out: list[str] = []
+        self.out: list[Paragraph] = []
         self.lists: list[dict[str, int | bool]] = []  # {"ordered", "num", "counter"}
         self.item_first = False
 
-    def render(self, tokens: tuple[Token, ...]) -> list[str]:
+    def render(self, tokens: tuple[Token, ...]) -> list[Paragraph]:
         for token in tokens:
             rule = getattr(self, "_" + token.type, None)
             if rule:
                 rule(token)
-        return self.out or [paragraph_xml(self.styles.paragraph, "")]
+        return self.out or [Paragraph(self.styles.paragraph, "", "")]
 
     def _bullet_list_open(self, token: Token) -> None:
         self.lists.append({"ordered": False, "num": self.ctx.numbering.bullet_num, "counter": 0})
@@ -228,14 +252,16 @@ class _BlockWriter:
         writer.lead(self.lead)
         self.lead = None
         writer.tokens(token.children or [])
-        self.out.append(paragraph_xml(style, writer.xml(), properties))
+        if not self.out and not self.lists and self.styles.number is not None:
+            properties = numbering_xml(self.styles.number)
+        self.out.append(Paragraph(style, properties, writer.xml()))
 
     def _list_paragraph(self, writer: InlineWriter) -> tuple[str, str]:
         """Style and extra properties of the next paragraph (a list item or plain)."""
         if not self.lists:
             return self.styles.paragraph, ""
         current = self.lists[-1]
-        depth = len(self.lists) - 1
+        depth = len(self.lists) - 1 + self.styles.list_depth
         first, self.item_first = self.item_first, False
         if self.styles.in_table:
             # Inside table cells lists are plain text with a marker: fast, and no restart
@@ -246,17 +272,17 @@ class _BlockWriter:
             return self.ctx.styles["table_list"], ""
         style = self.ctx.styles["list_number" if current["ordered"] else "list_bullet"]
         if first:
-            return style, f'<w:numPr><w:ilvl w:val="{min(depth, 8)}"/><w:numId w:val="{current["num"]}"/></w:numPr>'
+            return style, numbering_xml(int(current["num"]), depth)
         return style, f'<w:ind w:left="{420 + 420 * depth}" w:hanging="0"/>'
 
     def _fence(self, token: Token) -> None:
         for line in token.content.rstrip("\n").split("\n"):
-            self.out.append(paragraph_xml(self.ctx.styles["code"], run_xml(line)))
+            self.out.append(Paragraph(self.ctx.styles["code"], "", run_xml(line)))
 
     _code_block = _fence
 
     def _html_block(self, token: Token) -> None:
-        self.out.append(paragraph_xml(self.styles.paragraph, run_xml(token.content.rstrip("\n"))))
+        self.out.append(Paragraph(self.styles.paragraph, "", run_xml(token.content.rstrip("\n"))))
 
     def _hr(self, token: Token) -> None:
-        self.out.append(paragraph_xml(self.styles.paragraph, ""))
+        self.out.append(Paragraph(self.styles.paragraph, "", ""))

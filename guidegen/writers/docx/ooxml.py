@@ -9,9 +9,10 @@ python-docx's cell proxies (see PITFALLS.md).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Iterable
 
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from guidegen.core.text import clean_text
@@ -27,15 +28,34 @@ def clark(name: str) -> str:
     return found
 
 
+# Every element we create declares the standard prefixes, so lxml never invents one (ns0:);
+# when the element is written into the body the declarations the root already has are dropped
+# (see fragment()), so document.xml declares its namespaces once, on the root.
+NSMAP = {"w": nsmap["w"], "r": nsmap["r"]}
+_TAG = re.compile(r"<[^>]*>")
+_XMLNS = re.compile(r' xmlns:([A-Za-z][\w.-]*)="([^"]*)"')
+
+
 def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element) -> etree._Element:
     """<w:tag w:attr="..."> with children; attribute names are prefixed names like 'w:val'."""
-    element = etree.Element(clark(tag))
+    element = etree.Element(clark(tag), nsmap=NSMAP)
     if attrs:
         for key, value in attrs.items():
             element.set(clark(key), value)
     for child in children:
         element.append(child)
     return element
+
+
+def fragment(element: etree._Element, declared: dict[str | None, str]) -> str:
+    """An element as XML text for the body, without the namespace declarations that the
+    document's root already makes (``declared``: prefix -> URI)."""
+    text = etree.tostring(element, encoding="unicode")
+
+    def strip(tag: re.Match[str]) -> str:
+        return _XMLNS.sub(lambda d: "" if declared.get(d.group(1)) == d.group(2) else d.group(0), tag.group(0))
+
+    return _TAG.sub(strip, text)
 
 
 def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None) -> etree._Element:
@@ -62,7 +82,7 @@ def xml_text(text: str) -> str:
 
 def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     """<w:r><w:rPr/><w:t xml:space="preserve">text</w:t></w:r>, tabs and line breaks kept."""
-    r = etree.Element(_R)
+    r = etree.Element(_R, nsmap=NSMAP)
     if rpr is not None:
         r.append(rpr)
     for i, part in enumerate(xml_text(text).split("\n")):

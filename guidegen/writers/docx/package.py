@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from guidegen.core.errors import Location, UserError
@@ -169,7 +169,33 @@ def save(document: DocxDocument, date: dt.date, splices: dict[str, tuple[bytes, 
     out = io.BytesIO()
     document.save(out)
     year = max(date.year, 1980)
-    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0), splices)
+    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0), splices, finish_part)
+
+
+class MalformedPart(RuntimeError):
+    """The writer assembled a part that is not well-formed XML: a bug, never the user's input."""
+
+
+_REQUIRED_NAMESPACES = {b"w": nsmap["w"].encode(), b"r": nsmap["r"].encode()}
+
+
+def finish_part(name: str, content: bytes) -> bytes:
+    """Complete and check a part assembled from text: the root declares w: and r: (the body
+    uses both, and a template's root may lack r:), and the whole part parses as XML."""
+    start = content.index(b"<", content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0)
+    end = content.index(b">", start)
+    root_tag = content[start:end]
+    missing = b"".join(b' xmlns:%s="%s"' % (prefix, uri) for prefix, uri in _REQUIRED_NAMESPACES.items()
+                       if b"xmlns:" + prefix + b"=" not in root_tag)
+    if missing:
+        if root_tag.endswith(b"/"):
+            end -= 1
+        content = content[:end] + missing + content[end:]
+    try:
+        etree.fromstring(content, etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise MalformedPart(f"{name} is not well-formed XML: {exc}") from None
+    return content
 
 
 def ensure_sect_pr(document: DocxDocument) -> etree._Element:

@@ -15,6 +15,8 @@ from guidegen.writers.docx.inline import (
     BlockStyles,
     Context,
     InlineWriter,
+    esc,
+    markdown_paragraphs,
     markdown_xml,
     paragraph_xml,
     run_xml,
@@ -159,7 +161,7 @@ def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
     # Borders again as direct table properties: some readers ignore table-style borders.
     # firstRow="1" in tblLook tells Word (and pandoc) that the first row is a header row.
     return (
-        f'<w:tblPr><w:tblStyle w:val="{ctx.styles["table"]}"/><w:tblW w:w="{width}" w:type="dxa"/>'
+        f'<w:tblPr><w:tblStyle w:val="{esc(ctx.styles["table"])}"/><w:tblW w:w="{width}" w:type="dxa"/>'
         f"<w:tblBorders>{sides}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
@@ -225,7 +227,6 @@ def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockSt
 
 def _numbered(ctx: Context, number: int, text: str, style: str) -> str:
     """One numbered step; a step of several paragraphs is kept in one, with line breaks."""
-    paragraphs = markdown_xml(ctx, text, BlockStyles(style, in_table=True))
-    bodies = [p[p.index("</w:pPr>") + len("</w:pPr>") : -len("</w:p>")] for p in paragraphs]
+    bodies = [p.body for p in markdown_paragraphs(ctx, text, BlockStyles(style, in_table=True))]
     joined = run_xml("\n").join(bodies)
     return paragraph_xml(style, run_xml(f"{number}. ") + joined)

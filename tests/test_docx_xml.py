@@ -1,0 +1,106 @@
+"""One XML path for the DOCX body: standard prefixes only, namespaces declared once, every
+attribute escaped, and a malformed part is a bug (exit 1), never a file written with exit 0."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from guidegen.writers import WriterOptions
+from guidegen.writers.docx import write_docx
+from guidegen.writers.docx.package import MalformedPart, finish_part
+
+from conftest import available_builtins, guide_for, need_tool
+
+# Prefixes of the OOXML and OPC specifications (ECMA-376) and the Office extensions.
+STANDARD_PREFIXES = {
+    "w", "r", "wp", "a", "pic", "mc", "o", "v", "m", "w10", "w14", "w15", "w16se", "w16cid", "w16", "w16cex",
+    "w16sdtdh", "wp14", "wpc", "wpg", "wpi", "wne", "wps", "cp", "dc", "dcterms", "dcmitype", "xsi", "ep", "vt",
+    "xml", "c", "ve", "sl", "w16du", "aink", "am3d", "cx", "cx1", "cx2", "cx3", "cx4", "cx5", "cx6", "cx7", "cx8",
+    "x", "xdr", "a14", "dgm", "lc", "mo", "mv",  # mo/mv: Office for Mac, in python-docx's base package
+}
+_DECLARED = re.compile(rb'xmlns:([A-Za-z_][\w.-]*)=')
+_USED = re.compile(rb"</?([A-Za-z_][\w.-]*):")
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {n: package.read(n) for n in package.namelist() if n.endswith((".xml", ".rels"))}
+
+
+@pytest.mark.parametrize("blueprint", available_builtins())
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_part_uses_standard_prefixes_declared_once(blueprint: str, lang: str) -> None:
+    data = write_docx(guide_for(blueprint, lang, scenario="upgrade"))
+    for name, content in _parts(data).items():
+        prefixes = set(_DECLARED.findall(content)) | set(_USED.findall(content))
+        odd = {p.decode() for p in prefixes} - STANDARD_PREFIXES
+        assert not odd, f"{name}: non-standard prefixes {sorted(odd)}"
+        etree.fromstring(content)
+    document = _parts(data)["word/document.xml"]
+    for prefix in (b"w", b"r"):
+        assert document.count(b"xmlns:" + prefix + b"=") == 1, prefix
+
+
+def _hostile_template(path: Path) -> Path:
+    """A template whose style ids and names hold quotes, markup characters and CJK."""
+    document = docx.Document()
+    document.add_paragraph("template body")
+    styles = document.styles.element
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    renamed = {}
+    for style in styles.iter(f"{w}style"):
+        old = style.get(f"{w}styleId")
+        if old in ("Normal", "Heading1", "TableGrid", "Title"):
+            renamed[old] = f'{old}"<&标题'
+            style.set(f"{w}styleId", renamed[old])
+    for element in styles.iter(f"{w}basedOn", f"{w}next", f"{w}link"):
+        if element.get(f"{w}val") in renamed:
+            element.set(f"{w}val", renamed[element.get(f"{w}val")])
+    extra = docx.Document().styles.add_style('Firm "Quote" <&> 引用', docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    styles.append(extra.element)
+    document.save(path)
+    return path
+
+
+def test_a_template_with_quotes_and_cjk_in_style_ids_gives_a_valid_document(tmp_path: Path) -> None:
+    template = _hostile_template(tmp_path / "hostile.docx")
+    data = write_docx(guide_for("helpdesk", "zh"), WriterOptions(template=template))
+    for name, content in _parts(data).items():
+        etree.fromstring(content)  # every part parses
+    out = tmp_path / "guide.docx"
+    out.write_bytes(data)
+    opened = docx.Document(str(out))
+    assert any(p.text for p in opened.paragraphs)
+    assert b'Heading1&quot;&lt;&amp;' in _parts(data)["word/document.xml"]
+
+
+def test_a_template_with_quotes_and_cjk_in_style_ids_opens_in_pandoc_and_libreoffice(tmp_path: Path) -> None:
+    pandoc = need_tool("pandoc")
+    soffice = need_tool("soffice")
+    template = _hostile_template(tmp_path / "hostile.docx")
+    out = tmp_path / "guide.docx"
+    out.write_bytes(write_docx(guide_for("helpdesk", "en"), WriterOptions(template=template)))
+    text = subprocess.run([pandoc, "-f", "docx", "-t", "plain", str(out)], capture_output=True, text=True, check=True)
+    assert "Integration overview" in text.stdout
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(out)], capture_output=True, check=True, timeout=240)
+    assert (tmp_path / "guide.pdf").stat().st_size > 10_000
+
+
+def test_a_malformed_part_is_an_internal_error_not_a_file() -> None:
+    with pytest.raises(MalformedPart):
+        finish_part("word/document.xml", b'<?xml version="1.0"?>\n<w:document xmlns:w="x"><w:body><w:p></w:body></w:document>')
+
+
+def test_the_root_gets_the_namespaces_the_body_uses() -> None:
+    fixed = finish_part("word/document.xml", b'<?xml version="1.0"?>\n<w:document xmlns:w="urn:w"><w:body/></w:document>')
+    root = etree.fromstring(fixed)
+    assert "r" in root.nsmap and root.nsmap["w"] == "urn:w"
