@@ -65,7 +65,7 @@ def _type_name(schema: dict[str, Any]) -> str:
         return f"[{name}](#{name.lower()})"
     if "anyOf" in schema:
         options = [s for s in schema["anyOf"] if s.get("type") != "null"]
-        if any(s.get("type") == "object" and "zh" in s.get("properties", {}) for s in options):
+        if any(s.get("type") == "object" and {"zh", "en"} <= set(s.get("properties", {})) for s in options):
             return "text"
         return " or ".join(dict.fromkeys(_type_name(s) for s in options))
     if "enum" in schema:

@@ -13,6 +13,7 @@ import html
 
 from guidegen.document import layout as L
 from guidegen.guide.model import Guide
+from guidegen.core import i18n
 from guidegen.core.text import clean_text
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import gantt_week_labels, markdown_parser, starts_with_list
@@ -67,7 +68,7 @@ def write_html(guide: Guide, options: WriterOptions | None = None) -> bytes:
     doc = L.build_document(guide)
     out: list[str] = [
         "<!DOCTYPE html>",
-        f'<html lang="{_lang_tag(doc.lang)}">',
+        f'<html lang="{i18n.locale(doc.lang).tag}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -86,10 +87,6 @@ def write_html(guide: Guide, options: WriterOptions | None = None) -> bytes:
         _block(doc, block, out)
     out += ["</main>", "</body>", "</html>"]
     return clean_text("\n".join(out) + "\n").encode("utf-8")
-
-
-def _lang_tag(lang: str) -> str:
-    return "zh-CN" if lang == "zh" else lang
 
 
 def _text(value: str) -> str:
@@ -165,7 +162,7 @@ def _inline_markdown(text: str) -> str:
 
 
 def _items(doc: L.Document, block: L.Items, out: list[str]) -> None:
-    sep = "：" if doc.lang == "zh" else ": "
+    sep = doc.colon
     tag = "ol" if block.ordered else "ul"
     out.append(f"<{tag}>")
     for title, text in block.items:

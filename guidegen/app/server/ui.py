@@ -1,4 +1,5 @@
-"""Words of the web pages in Chinese and English, and field errors in the user's language."""
+"""Words of the web pages in Chinese and English (UI_LANGS order), and field errors in the
+user's language."""
 
 from __future__ import annotations
 
@@ -87,16 +88,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     "err_pick_goal": ("请至少保留或填写一个目标。", "Keep or add at least one goal."),
     "err_too_long": ("内容过长。", "Too long."),
     "err_invalid": ("无效的值。", "Invalid value."),
+    "err_detail": ("", " ({detail})"),  # pydantic's own words are English: shown on the English page only
 }
 
 
 def t(lang: str, key: str) -> str:
-    zh, en = _TEXT[key]
-    return zh if lang == "zh" else en
+    return _TEXT[key][UI_LANGS.index(lang)]
 
 
 def words(lang: str) -> dict[str, str]:
-    return {key: (zh if lang == "zh" else en) for key, (zh, en) in _TEXT.items()}
+    at = UI_LANGS.index(lang)
+    return {key: texts[at] for key, texts in _TEXT.items()}
 
 
 def field_error(lang: str, error: dict[str, Any]) -> str:
@@ -110,4 +112,4 @@ def field_error(lang: str, error: dict[str, Any]) -> str:
         return t(lang, "err_date")
     if kind in ("string_too_long", "too_long"):
         return t(lang, "err_too_long")
-    return t(lang, "err_invalid") + ("" if lang == "zh" else f" ({error['msg']})")
+    return t(lang, "err_invalid") + t(lang, "err_detail").format(detail=error["msg"])

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from guidegen.core import i18n
 from guidegen.core.errors import UserError
 from guidegen.app.server import service
 from guidegen.app.server.api import ImportUploads, blueprint_source, file_response, read_import_uploads, run_import_preview
@@ -46,7 +47,8 @@ def ui_lang(request: Request, form: Any = None) -> str:
 
 def page(request: Request, name: str, lang: str, **context: Any) -> HTMLResponse:
     status = context.pop("status", 200)
-    return templates.TemplateResponse(request, name, {"ui": lang, "w": words(lang), "nav": name, **context},
+    return templates.TemplateResponse(request, name, {"ui": lang, "tag": i18n.locale(lang).tag, "w": words(lang),
+                                                      "nav": name, **context},
                                        status_code=status)
 
 
