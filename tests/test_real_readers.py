@@ -54,11 +54,13 @@ def test_libreoffice_renders_every_guide_to_pdf_with_every_chapter(pdfs, bluepri
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("blueprint", BLUEPRINTS)
-def test_chinese_renders_in_a_cjk_font(pdfs, blueprint: str, lang: str) -> None:
+def test_text_renders_in_the_fonts_of_its_script(pdfs, blueprint: str, lang: str) -> None:
+    """Chinese guides embed a CJK font; every guide embeds a Latin font for its Latin text."""
     pdf = pdfs[(blueprint, lang)]
     fonts = run_tool([need_tool("pdffonts"), str(pdf)], pdf.parent).stdout
     if lang == "zh":
         assert "CJK" in fonts or "Hei" in fonts or "Song" in fonts, fonts
+    assert any(name in fonts for name in ("Carlito", "Calibri", "Liberation", "DejaVu")), fonts
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -26,3 +26,7 @@ def test_full_width_punctuation_where_chinese_touches_it(given: str, expected: s
 def test_latin_only_text_is_untouched() -> None:
     text = "Retry (2s/8s/32s), then DLQ; see: https://a.b/c"
     assert polish_zh(text) == text
+
+
+def test_a_range_of_article_numbers_keeps_its_latin_parentheses() -> None:
+    assert polish_zh("依据 15 U.S.C. §7704(a)(3)–(5) 的规定,退订") == "依据 15 U.S.C. §7704(a)(3)–(5) 的规定，退订"

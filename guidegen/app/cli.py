@@ -306,6 +306,140 @@ def mcp_command(out: str, blueprint_dirs: tuple[str, ...]) -> None:
     run_stdio(blueprint_dirs, Path(out))
 
 
+# --------------------------------------------------------------------------- the mapping runs
+def _engagement_options(f: Any) -> Any:
+    """The engagement options of 'render' that change which fields, rules and code sets apply."""
+    for option in reversed((
+        click.option("--project", "project_file", type=click.Path(dir_okay=False), help="Engagement file (see 'init-project'); options override it."),
+        click.option("--software", help="Third-party software product name."),
+        click.option("--crm", help="CRM product name."),
+        click.option("--client", help="Client organisation name."),
+        click.option("--complexity", type=click.Choice(COMPLEXITY_CHOICES), help="simple, medium or high (default: the blueprint's)."),
+        click.option("--scenario", type=click.Choice(("new", "upgrade")), help="new or upgrade."),
+        click.option("--goal", "goals", multiple=True, help="Goal replacing the blueprint's (an id to keep, or a statement). Repeatable."),
+        click.option("--add-goal", "add_goals", multiple=True, help="Goal added to the blueprint's. Repeatable."),
+        click.option("--lang", type=click.Choice(("zh", "en")), help="Language of names and texts in reports (default zh)."),
+        _blueprint_dirs_option,
+    )):
+        f = option(f)
+    return f
+
+
+def _resolved_guide(blueprint: str, project_file: str | None, blueprint_dirs: tuple[str, ...], **options: Any) -> Any:
+    """The Guide for the blueprint and engagement, as 'render' would build it."""
+    from guidegen.resolve.engagement import Engagement, load_project, with_overrides
+    from guidegen.app.pipeline import load_for
+    from guidegen.resolve.resolver import resolve_guide
+
+    base = Engagement()
+    if project_file:
+        base, _ = load_project(project_file)
+        base = _relative_to_project(base, Path(project_file).parent)
+    options["goals"] = list(options.get("goals") or ()) or None
+    options["add_goals"] = list(options.get("add_goals") or ())
+    engagement = with_overrides(base, blueprint=blueprint, **options)
+    return resolve_guide(load_for(engagement, blueprint_dirs), engagement).guide
+
+
+def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    from guidegen.core.errors import Location, UserError
+
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UserError.single(Location("command line", path="--columns"), "invalid column mapping",
+                                   expected="FIELD=COLUMN, e.g. email=E-mail address", given=pair)
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+REPORT_SUFFIXES = (".xlsx", ".md", ".html", ".htm")
+
+
+@cli.command("check-data")
+@click.argument("blueprint")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--entity", "entities", multiple=True, required=True,
+              help="Entity whose mapping the files hold (id or name; see the guide's field-mapping tables). Repeatable.")
+@click.option("--columns", "column_pairs", multiple=True, metavar="FIELD=COLUMN",
+              help="Column holding a source field when its name differs. Repeatable.")
+@click.option("--report", "reports", multiple=True, type=click.Path(dir_okay=False),
+              help="Write a report: .xlsx (failing cells highlighted), .md or .html. Repeatable.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of CSV/JSON files, e.g. latin-1.")
+@click.option("--delimiter", type=click.Choice((",", ";", "tab", "|")), help="CSV delimiter (default: detected from the header).")
+@click.option("--sheet", help="Workbook sheet to read (default: the only sheet, or the one named after the entity).")
+@click.option("--force", is_flag=True, help="Overwrite report files edited since guidegen wrote them.")
+@_engagement_options
+def check_data_command(blueprint: str, files: tuple[str, ...], entities: tuple[str, ...], column_pairs: tuple[str, ...],
+                       reports: tuple[str, ...], encoding: str, delimiter: str | None, sheet: str | None, force: bool,
+                       project_file: str | None, blueprint_dirs: tuple[str, ...], **options: Any) -> None:
+    """Check sample data FILES (CSV, XLSX, JSON, NDJSON) against BLUEPRINT's field mappings.
+
+    Columns are matched to source fields by name (see --columns). Every field's transforms
+    and checks run on every row; the summary lists rows checked, passed and failed per rule
+    with the top failing values, duplicate keys and values outside code sets. Exit status 0
+    when every row passes, 1 when rows fail, 2 for bad input.
+    """
+    import codecs
+
+    from guidegen.datacheck import check_files
+    from guidegen.datacheck.report import html_report, markdown_report, summary_text
+    from guidegen.core.errors import Location, UserError
+    from guidegen.app.output import Output, write_outputs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UserError.single(Location("command line", path="--encoding"), "unknown encoding",
+                               expected="a Python codec name such as utf-8, latin-1, cp1252, gb18030", given=encoding) from None
+    for report in reports:
+        if Path(report).suffix.lower() not in REPORT_SUFFIXES:
+            raise UserError.single(Location("command line", path="--report"), "unknown report type",
+                                   expected="a file ending in " + ", ".join(REPORT_SUFFIXES), given=report)
+    guide = _resolved_guide(blueprint, project_file, blueprint_dirs, **options)
+    results = check_files(guide, list(entities), [Path(f) for f in files], columns=_column_map(column_pairs),
+                          encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter, sheet=sheet)
+    click.echo(summary_text(results))
+    title = f"Sample data check: {guide.meta.integration}"
+    for report in reports:
+        path = Path(report)
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            from guidegen.datacheck.report_xlsx import write_report_xlsx
+
+            data = write_report_xlsx(results)
+        elif suffix == ".md":
+            data = markdown_report(results, title).encode("utf-8")
+        else:
+            data = html_report(results, title).encode("utf-8")
+        for written in write_outputs(path.parent, [Output(path.name, data)], force):
+            click.echo(f"report: {written}")
+    sys.exit(1 if any(r.failed_rows for r in results) else 0)
+
+
+@cli.command("export-contract")
+@click.argument("blueprint")
+@click.option("--entity", "entities", multiple=True, help="Entity to export (id or name); repeatable (default: every entity).")
+@click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False), help="Folder for the files.")
+@click.option("--force", is_flag=True, help="Overwrite files edited since guidegen wrote them.")
+@_engagement_options
+def export_contract_command(blueprint: str, entities: tuple[str, ...], out: str, force: bool, project_file: str | None,
+                            blueprint_dirs: tuple[str, ...], **options: Any) -> None:
+    """Write the mapping as a contract: per entity a JSON Schema (2020-12) of the target
+    payload (<blueprint>-<entity>.schema.json) and example records, valid and invalid, for
+    the client's tests (<blueprint>-<entity>.examples.json). Prints each path."""
+    from guidegen.datacheck import find_entity
+    from guidegen.datacheck.contract import contract_files
+    from guidegen.app.output import Output, write_outputs
+
+    guide = _resolved_guide(blueprint, project_file, blueprint_dirs, **options)
+    chosen = [find_entity(guide, name) for name in entities] if entities else list(guide.data.entities)
+    outputs = [Output(name, data) for name, data in contract_files(guide, chosen)]
+    for path in write_outputs(Path(out), outputs, force):
+        click.echo(str(path))
+
+
 # --------------------------------------------------------------------------- entry point
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""

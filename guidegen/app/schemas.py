@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from guidegen.core.vocab import LANGS
+
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -65,7 +67,7 @@ def _type_name(schema: dict[str, Any]) -> str:
         return f"[{name}](#{name.lower()})"
     if "anyOf" in schema:
         options = [s for s in schema["anyOf"] if s.get("type") != "null"]
-        if any(s.get("type") == "object" and {"zh", "en"} <= set(s.get("properties", {})) for s in options):
+        if any(s.get("type") == "object" and s.get("properties") and set(s["properties"]) <= set(LANGS) for s in options):
             return "text"
         return " or ".join(dict.fromkeys(_type_name(s) for s in options))
     if "enum" in schema:

@@ -25,6 +25,7 @@ from guidegen.content.declare import (
     Section,
     Text,
 )
+from guidegen.content.rules import Checks, Transform
 from guidegen.core.text import listify
 from guidegen.core.vocab import (
     AlertLevel,
@@ -332,6 +333,13 @@ class FieldMapping(Item):
     status: MappingStatus = Field("mapped", description="Review status: mapped, to_review, approved, not_required, deprecated.")
     source_object: str | None = Field(None, description="Source object when it differs from the entity's.")
     target_object: str | None = Field(None, description="Target object when it differs from the entity's.")
+    checks: Checks | None = Field(
+        None, description="Structured checks of the value the target receives (run by 'guidegen check-data'; prose generated when 'validation' is empty)."
+    )
+    transform: Transform = Field(
+        default_factory=list,
+        description="Structured transform steps, in order, e.g. [trim, lower] (run by 'guidegen check-data'; prose generated when 'rule' is empty).",
+    )
 
 
 class Entity(Item):

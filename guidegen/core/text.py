@@ -171,7 +171,8 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
 # --------------------------------------------------------------------------- plain text
 # Characters that start inline Markdown; '_' only where it can open or close emphasis
 # (intraword underscores, as in field names, never do).
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# '&' only where it would start a character reference (&nbsp; &#160;).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?[0-9A-Za-z]+;)")
 # Characters XML 1.0 forbids (every C0 control but tab, LF and CR; U+FFFE; U+FFFF): the one list
 # the resolver, validation and every writer use.
 XML_FORBIDDEN = tuple(range(0x00, 0x09)) + (0x0B, 0x0C) + tuple(range(0x0E, 0x20)) + (0xFFFE, 0xFFFF)

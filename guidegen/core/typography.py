@@ -30,7 +30,9 @@ def _paren(match: re.Match[str]) -> str:
     """（…） unless it is Latin notation such as f(x) or 12(3) with no Chinese inside."""
     start, inner = match.start(), match.group(1)
     before = match.string[start - 1] if start else ""
-    glued_to_latin = match.group(0)[0] == "(" and (before.isascii() and (before.isalnum() or before in ")]"))
+    # A range of article numbers, "(a)(3)–(5)", continues the notation across the dash.
+    in_range = before in "–-" and start >= 2 and match.string[start - 2] == ")"
+    glued_to_latin = match.group(0)[0] == "(" and (before.isascii() and (before.isalnum() or before in ")]") or in_range)
     if glued_to_latin and not _HAS_CJK.search(inner):
         return match.group(0)
     return f"（{inner}）"

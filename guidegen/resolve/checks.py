@@ -134,6 +134,21 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
         for f, field in enumerate(entity.fields):
             if field.enum:
                 _check_refs(r, ("data", "entities", e, "fields", f, "enum"), [field.enum], enums, "code set")
+            _rule_refs(r, ("data", "entities", e, "fields", f), field, enums)
+
+
+def _rule_refs(r: _Reporter, path: tuple[Any, ...], field: Any, enums: set[str]) -> None:
+    """Code sets named by structured checks and transforms exist; checks agree with 'required'."""
+    if field.checks and field.checks.code_set:
+        _check_refs(r, path + ("checks", "code_set"), [field.checks.code_set], enums, "code set")
+    if field.checks and field.checks.required is not None and field.required is not None \
+            and field.checks.required != field.required:
+        r.error(path + ("checks", "required"), "checks.required contradicts the mapping's required",
+                expected=f"{str(field.required).lower()} (as in 'required') or no checks.required",
+                given=str(field.checks.required).lower())
+    for i, step in enumerate(field.transform):
+        if step.map is not None:
+            _check_refs(r, path + ("transform", i, "map", "code_set"), [step.map.code_set], enums, "code set")
 
 
 def _plans(r: _Reporter, bp: Blueprint) -> None:

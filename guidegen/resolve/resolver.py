@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from guidegen.blueprint import schema as bp
 from guidegen.blueprint.loader import LoadedBlueprint
 from guidegen.content.declare import ContentMismatch, conversion_plan
+from guidegen.content.rules import Checks, describe_checks, describe_transform
 from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError
 from guidegen.core.text import Conditional, LocalizedText
@@ -488,8 +489,21 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
                 direction=f.direction or entity.direction,
                 source_object=f.source_object or entity.source_object,
                 target_object=f.target_object or entity.target_object,
+                checks=effective_checks(f),
+                transform=list(f.transform),
+                rule=ctx.text(f.rule, fpath + ("rule",)) or describe_transform(f.transform, ctx.locale.t) or None,
+                validation=ctx.text(f.validation, fpath + ("validation",))
+                or (describe_checks(f.checks, ctx.locale.t) if f.checks else None) or None,
             )
             for f, fpath in ctx.selected(entity.fields, path + ("fields",))
         ]
         entities.append(ctx.convert(entity, model.Entity, path, fields=rows))
     return ctx.convert(spec, model.DataSpec, ("data",), entities=entities)
+
+
+def effective_checks(f: Any) -> Checks:
+    """The field's checks with the mapping's 'required' filled in where the checks do not say."""
+    checks = f.checks or Checks()
+    if checks.required is None and f.required is not None:
+        checks = checks.model_copy(update={"required": f.required})
+    return checks
