@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "workbook": {"core", "content", "blueprint", "guide", "resolve", "workbook"},
     # check-data and export-contract run a resolved Guide's rules; the report workbook reuses
     # the xlsx writer's cell-safety helpers
-    "datacheck": {"core", "content", "guide", "writers", "datacheck"},
+    "datacheck": {"core", "content", "guide", "datacheck"},
 }
 APPLICATION = {"app", "__init__", "__main__", "builtin"}  # may import any layer
 

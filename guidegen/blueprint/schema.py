@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from guidegen.content import items as content
+from guidegen.content import items  # noqa: F401 - importing it registers every declaration
 from guidegen.content.declare import Ident, IdList, Item, Section, Side
 from guidegen.content.declare import Text as TextMarker
 from guidegen.core.text import Complexity, Conditional, Id, Strict, Text, listify
@@ -59,43 +59,8 @@ SIDE = Side(
     module=__name__,
 )
 
-Note = SIDE.model(content.Note)
-Goal = SIDE.model(content.Goal)
-ScopeObject = SIDE.model(content.ScopeObject)
-SyncDirection = SIDE.model(content.SyncDirection)
-Scope = SIDE.model(content.Scope)
-Overview = SIDE.model(content.Overview)
-Interface = SIDE.model(content.Interface)
-Flow = SIDE.model(content.Flow)
-Requirement = SIDE.model(content.Requirement)
-Control = SIDE.model(content.Control)
-ComplianceItem = SIDE.model(content.ComplianceItem)
-Architecture = SIDE.model(content.Architecture)
-TeamMember = SIDE.model(content.TeamMember)
-Task = SIDE.model(content.Task)
-Deliverable = SIDE.model(content.Deliverable)
-Milestone = SIDE.model(content.Milestone)
-Implementation = SIDE.model(content.Implementation)
-LegacyInterface = SIDE.model(content.LegacyInterface)
-ChecklistItem = SIDE.model(content.ChecklistItem)
-Migration = SIDE.model(content.Migration)
-Standard = SIDE.model(content.Standard)
-FieldMapping = SIDE.model(content.FieldMapping)
-Entity = SIDE.model(content.Entity)
-EnumValue = SIDE.model(content.EnumValue)
-CodeSet = SIDE.model(content.CodeSet)
-Rule = SIDE.model(content.Rule)
-DataSpec = SIDE.model(content.DataSpec)
-Threshold = SIDE.model(content.Threshold)
-TestCase = SIDE.model(content.TestCase)
-Acceptance = SIDE.model(content.Acceptance)
-Testing = SIDE.model(content.Testing)
-Metric = SIDE.model(content.Metric)
-AlertLevelDef = SIDE.model(content.AlertLevelDef)
-Runbook = SIDE.model(content.Runbook)
-Operations = SIDE.model(content.Operations)
-Risk = SIDE.model(content.Risk)
-Summary = SIDE.model(content.Summary)
+# Note, Goal, ScopeObject, ..., FieldMapping, ..., Risk, Summary: one model per declaration.
+CONTENT_MODELS = SIDE.export(globals())
 
 
 # --------------------------------------------------------------------------- blueprint only

@@ -89,6 +89,17 @@ class Side:
         self.module = module
         self.models: dict[type, type[BaseModel]] = {}
 
+    def export(self, namespace: dict[str, Any]) -> list[str]:
+        """Put the derived model of every declaration this side has into ``namespace`` (a
+        module's globals) under the declaration's name; returns the names."""
+        names = []
+        for name, declaration in DECLARATIONS.items():
+            if self.name == "blueprint" and issubclass(declaration, GuideKind):
+                continue
+            namespace[name] = self.model(declaration)
+            names.append(name)
+        return names
+
     def model(self, declaration: type[Declaration]) -> type[BaseModel]:
         """The derived model of a declaration (built once per side)."""
         found = self.models.get(declaration)

@@ -13,7 +13,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from guidegen.core.text import clean_text
-from guidegen.writers.xlsx import MAX_CELL_TEXT, needs_text_protection, sheet_title
+from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title
 from guidegen.datacheck.engine import EntityReport
 from guidegen.datacheck.report import verdict
 

@@ -15,7 +15,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from guidegen.content import items as content
+from guidegen.content import items  # noqa: F401 - importing it registers every declaration
 from guidegen.content.declare import Declaration, Ident, IdList, Side
 from guidegen.content.declare import Text as TextMarker
 from guidegen.content.items import RaciCode  # noqa: F401 - re-exported
@@ -31,45 +31,8 @@ class Node(BaseModel):
 SIDE = Side("guide", markers={TextMarker: str, Ident: str, IdList: list[str]}, bases={Declaration: Node},
             module=__name__)
 
-Note = SIDE.model(content.Note)
-Goal = SIDE.model(content.Goal)
-ScopeObject = SIDE.model(content.ScopeObject)
-SyncDirection = SIDE.model(content.SyncDirection)
-Scope = SIDE.model(content.Scope)
-Overview = SIDE.model(content.Overview)
-Interface = SIDE.model(content.Interface)
-Flow = SIDE.model(content.Flow)
-Requirement = SIDE.model(content.Requirement)
-Control = SIDE.model(content.Control)
-ComplianceItem = SIDE.model(content.ComplianceItem)
-Architecture = SIDE.model(content.Architecture)
-Person = SIDE.model(content.Person)
-TeamMember = SIDE.model(content.TeamMember)
-Task = SIDE.model(content.Task)
-Milestone = SIDE.model(content.Milestone)
-Phase = SIDE.model(content.Phase)
-RaciRow = SIDE.model(content.RaciRow)
-Implementation = SIDE.model(content.Implementation)
-LegacyInterface = SIDE.model(content.LegacyInterface)
-ChecklistItem = SIDE.model(content.ChecklistItem)
-Migration = SIDE.model(content.Migration)
-Standard = SIDE.model(content.Standard)
-FieldMapping = SIDE.model(content.FieldMapping)
-Entity = SIDE.model(content.Entity)
-EnumValue = SIDE.model(content.EnumValue)
-CodeSet = SIDE.model(content.CodeSet)
-Rule = SIDE.model(content.Rule)
-DataSpec = SIDE.model(content.DataSpec)
-Threshold = SIDE.model(content.Threshold)
-TestCase = SIDE.model(content.TestCase)
-Acceptance = SIDE.model(content.Acceptance)
-Testing = SIDE.model(content.Testing)
-Metric = SIDE.model(content.Metric)
-AlertLevelDef = SIDE.model(content.AlertLevelDef)
-Runbook = SIDE.model(content.Runbook)
-Operations = SIDE.model(content.Operations)
-Risk = SIDE.model(content.Risk)
-Summary = SIDE.model(content.Summary)
+# Note, Goal, ..., Phase, RaciRow, ..., FieldMapping, ..., Summary: one model per declaration.
+CONTENT_MODELS = SIDE.export(globals())
 
 
 # --------------------------------------------------------------------------- guide only

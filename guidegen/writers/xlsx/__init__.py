@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -31,38 +30,19 @@ from openpyxl.writer.excel import ExcelWriter
 from guidegen.core import i18n
 from guidegen.guide.model import Guide
 from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
+from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
 from guidegen.core.text import clean_text
 from guidegen.core.vocab import CODE_GROUPS
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 
-MAX_CELL_TEXT = 32767
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FONT = Font(bold=True, color="1F3864")
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="8EAADB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-
-def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: no []:*?/\\, not blank, at most 31 characters."""
-    base = _INVALID_SHEET_CHARS.sub("-", name).strip("' ") or "Sheet"
-    base = base[:31]
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title = base[: 31 - len(suffix)] + suffix
-        n += 1
-    taken.add(title.lower())
-    return title
-
-
-def needs_text_protection(value: str) -> bool:
-    """Values a spreadsheet would read as a formula or command (spreadsheet injection)."""
-    return bool(value) and value[0] in "=+-@\t\r" and value != "-"
-
 
 def _units(text: str) -> int:
     longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
