@@ -56,9 +56,10 @@ class TableSpec:
     caption: str
     columns: tuple[ColumnSpec, ...]
     wide: bool = False  # prefers a landscape page in the DOCX
+    workbook_only: bool = False  # a sheet with no table in the document
 
     def document_columns(self) -> tuple[ColumnSpec, ...]:
-        return tuple(c for c in self.columns if c.document)
+        return () if self.workbook_only else tuple(c for c in self.columns if c.document)
 
     def workbook_columns(self) -> tuple[ColumnSpec, ...]:
         return tuple(c for c in self.columns if c.workbook)
@@ -196,6 +197,22 @@ TABLES: dict[str, TableSpec] = {
             C("likelihood", "col_likelihood", W.ID, min_chars=3, choices="level"),
             C("impact", "col_impact", W.ID, min_chars=3, choices="level"),
             C("mitigation", "col_mitigation", 3.2), C("owner", "col_owner", 1.1)), wide=True),
+        # references appendix
+        TableSpec("references", "cap_references", (
+            _id(), C("title", "col_source_title", W.PROSE), C("publisher", "col_publisher", W.LABEL),
+            C("url", "col_url", W.PROSE, literal=True), C("verified", "col_verified", W.CODE))),
+        # workbook-only sheets: a test log to fill in, and the plan as dates
+        TableSpec("test_log", "ws_tests", (
+            _id(), C("goals", "col_goals", W.ID, literal=True), C("category", "col_category", W.LABEL, choices="test_category"),
+            C("title", "col_test", 1.6), C("steps", "col_steps", W.PROSE), C("expected", "col_expected", 2.4),
+            C("acceptance", "col_acceptance", W.PHRASE), C("priority", "col_priority", W.CODE, choices="level"),
+            C("status", "col_test_status", W.CODE, choices="test_status"), C("tester", "col_tester", W.LABEL),
+            C("date", "col_date", W.CODE)), workbook_only=True),
+        TableSpec("plan_sheet", "ws_plan", (
+            C("name", "col_phase", W.LABEL), C("start_week", "col_start_week", W.CODE),
+            C("end_week", "col_end_week", W.CODE), C("start_date", "col_start_date", W.CODE),
+            C("end_date", "col_end_date", W.CODE), C("owners", "col_owners", W.LABEL),
+            C("deliverables", "col_deliverables", W.PHRASE), C("tasks", "col_tasks", W.LONG)), workbook_only=True),
     )
 }
 

@@ -226,24 +226,23 @@ def _enums(book: _Book) -> None:
 
 
 def _rules(book: _Book) -> None:
-    rows = [[r.id, r.title, r.text, r.on_failure or ""] for r in book.guide.data.validations]
-    headers = [book.t("col_id"), book.t("col_title"), book.t("col_rule_text"), book.t("col_on_failure")]
-    book.sheet(book.t("ws_validations"), "validations", headers, rows)
+    rows = [{"id": r.id, "title": r.title, "text": r.text, "on_failure": r.on_failure or ""}
+            for r in book.guide.data.validations]
+    _spec_sheet(book, TABLES["validations"], book.t("ws_validations"), "validations", rows)
 
 
 def _tests(book: _Book) -> None:
-    not_run = i18n.code(book.lang, "test_status", "not_run")
+    not_run = book.code("test_status", "not_run")
     rows = []
     for c in book.guide.testing.cases:
-        steps = "\n".join(f"{n}. {s}" for n, s in enumerate(c.steps, 1))
         expected = c.expected
         if c.thresholds:
             expected += "\n" + "\n".join(f"{t.metric}: {t.threshold}" for t in c.thresholds)
-        rows.append([c.id, ", ".join(c.goals), book.code("test_category", c.category), c.title, steps, expected,
-                     c.acceptance or "", book.code("level", c.priority), not_run, "", None])
-    headers = [book.t(k) for k in ("col_id", "col_goals", "col_category", "col_test", "col_steps", "col_expected",
-                                  "col_acceptance", "col_priority", "col_test_status", "col_tester", "col_date")]
-    book.sheet(book.t("ws_tests"), "tests", headers, rows, {3: "test_category", 8: "level", 9: "test_status"})
+        rows.append({"id": c.id, "goals": ", ".join(c.goals), "category": book.code("test_category", c.category),
+                     "title": c.title, "steps": "\n".join(f"{n}. {s}" for n, s in enumerate(c.steps, 1)),
+                     "expected": expected, "acceptance": c.acceptance or "", "priority": book.code("level", c.priority),
+                     "status": not_run, "tester": "", "date": None})
+    _spec_sheet(book, TABLES["test_log"], book.t("ws_tests"), "tests", rows)
 
 
 def _traceability(book: _Book) -> None:
@@ -251,37 +250,39 @@ def _traceability(book: _Book) -> None:
     rows = []
     for tr in g.traceability:
         goal = g.goal(tr.goal)
-        rows.append([tr.goal, goal.title if goal else "", ", ".join(tr.tests), ", ".join(tr.acceptance), tr.kpi or "",
-                     book.t("covered") if tr.covered else book.t("uncovered")])
-    headers = [book.t(k) for k in ("col_id", "col_goal", "col_tests", "col_acceptance", "col_kpi", "col_coverage")]
-    book.sheet(book.t("ws_traceability"), "traceability", headers, rows)
+        rows.append({"id": tr.goal, "goal": goal.title if goal else "", "tests": ", ".join(tr.tests),
+                     "acceptance": ", ".join(tr.acceptance), "kpi": tr.kpi or "",
+                     "coverage": book.t("covered") if tr.covered else book.t("uncovered")})
+    _spec_sheet(book, TABLES["traceability"], book.t("ws_traceability"), "traceability", rows)
 
 
 def _plan(book: _Book) -> None:
     g = book.guide
-    rows = []
-    for p in g.implementation.phases:
-        owners = i18n.locale(book.lang).join(g.role_name(r) for r in p.owners)
-        rows.append([p.name, p.start_week, p.end_week, p.start_date, p.end_date, owners,
-                     "\n".join(p.deliverables), "\n".join(t.text for t in p.tasks)])
-    headers = [book.t(k) for k in ("col_phase", "col_start_week", "col_end_week", "col_start_date", "col_end_date",
-                                  "col_owners", "col_deliverables", "col_tasks")]
-    book.sheet(book.t("ws_plan"), "plan", headers, rows)
+    rows = [{"name": p.name, "start_week": p.start_week, "end_week": p.end_week, "start_date": p.start_date,
+             "end_date": p.end_date, "owners": i18n.locale(book.lang).join([g.role_name(r) for r in p.owners]),
+             "deliverables": "\n".join(p.deliverables), "tasks": "\n".join(t.text for t in p.tasks)}
+            for p in g.implementation.phases]
+    _spec_sheet(book, TABLES["plan_sheet"], book.t("ws_plan"), "plan", rows)
 
 
 def _metrics(book: _Book) -> None:
-    rows = [[x.id, x.category or "", x.name, x.description or "", x.threshold or "", x.level or ""]
-            for x in book.guide.operations.metrics]
-    headers = [book.t(k) for k in ("col_id", "col_category", "col_metric", "col_description", "col_threshold", "col_level")]
-    book.sheet(book.t("ws_metrics"), "metrics", headers, rows, {6: "alert"})
+    rows = [{"id": x.id, "category": x.category or "", "name": x.name, "description": x.description or "",
+             "threshold": x.threshold or "", "level": x.level or ""} for x in book.guide.operations.metrics]
+    _spec_sheet(book, TABLES["metrics"], book.t("ws_metrics"), "metrics", rows)
 
 
 def _risks(book: _Book) -> None:
-    rows = [[r.id, r.category, r.risk, book.code("level", r.likelihood), book.code("level", r.impact),
-             r.mitigation or "", r.owner or ""] for r in book.guide.summary.risks]
-    headers = [book.t(k) for k in ("col_id", "col_category", "col_risk", "col_likelihood", "col_impact",
-                                  "col_mitigation", "col_owner")]
-    book.sheet(book.t("ws_risks"), "risks", headers, rows, {4: "level", 5: "level"})
+    rows = [{"id": r.id, "category": r.category, "risk": r.risk, "likelihood": book.code("level", r.likelihood),
+             "impact": book.code("level", r.impact), "mitigation": r.mitigation or "", "owner": r.owner or ""}
+            for r in book.guide.summary.risks]
+    _spec_sheet(book, TABLES["risks"], book.t("ws_risks"), "risks", rows)
+
+
+def _references(book: _Book) -> None:
+    rows = [{"id": s.id, "title": s.title, "publisher": s.publisher or "", "url": s.url, "verified": s.verified}
+            for s in book.guide.references]
+    if rows:
+        _spec_sheet(book, TABLES["references"], book.t("ws_references"), "references", rows)
 
 
 def _index(book: _Book) -> None:
@@ -301,7 +302,7 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     book = _Book(guide)
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
-    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks):
+    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks, _references):
         build(book)
     _write_lists(book)
     _index(book)
