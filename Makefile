@@ -1,10 +1,11 @@
-# Quick start: `make demo` renders the built-in guides into output/; `make test` runs the tests.
+# Quick start: `make demo` renders the built-in guides into output/; `make serve` starts the web app
+# on http://127.0.0.1:8000/; `make test` runs the tests.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install schemas bench clean
+.PHONY: demo serve test install schemas bench bench-serve screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/guidegen render --all --lang zh --lang en --out output
 
+serve: $(STAMP)
+	$(BIN)/guidegen serve
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
@@ -25,6 +29,13 @@ schemas: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-serve: $(STAMP)
+	$(BIN)/python benchmarks/serve_load.py --requests 50
+
+# docs/web-app.png for the README (needs chromium and chromium-driver)
+screenshot: $(STAMP)
+	$(BIN)/python docs/screenshot.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -132,3 +132,37 @@ def plain(value):
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def html_tree(data: bytes):
+    import lxml.html
+
+    return lxml.html.document_fromstring(data.decode("utf-8"))
+
+
+def html_headings(data: bytes) -> list[tuple[int, str]]:
+    """Numbered section headings of the main part (h2 = level 1), without their numbers."""
+    out = []
+    for h in html_tree(data).xpath("//main//*[self::h2 or self::h3 or self::h4]"):
+        m = re.match(r"^\d+(?:\.\d+)*\s+(.+)$", h.text_content().strip(), re.S)
+        if m:
+            out.append((int(h.tag[1]) - 1, m.group(1).strip()))
+    return out
+
+
+def html_tables(data: bytes) -> list[ReadTable]:
+    """Captioned body tables (not the timeline), cells as text with line breaks kept."""
+    tables = []
+    for section in html_tree(data).xpath("//main//section[contains(@class, 'table')]"):
+        caption = section.xpath("./p[@class='caption']")
+        table = section.xpath(".//table")[0]
+        header = [th.text_content().strip() for th in table.xpath("./thead/tr/th")]
+        rows = [[_html_cell_text(td) for td in tr.xpath("./td")] for tr in table.xpath("./tbody/tr")]
+        tables.append(ReadTable(caption[0].text_content().strip() if caption else "", header, rows))
+    return tables
+
+
+def _html_cell_text(td) -> str:
+    for br in td.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    return td.text_content().strip()

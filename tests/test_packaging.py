@@ -50,3 +50,10 @@ def test_an_installed_guidegen_lists_and_renders_from_another_directory(wheel: P
                             cwd=elsewhere, env=env, capture_output=True, text=True)
     assert render.returncode == 0, render.stderr
     assert (elsewhere / "output" / "email-marketing-simple-zh.md").exists()
+
+
+def test_the_wheel_ships_the_web_pages_and_their_static_files(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in ("templates", "static"):
+        for path in (ROOT / "guidegen" / "app" / "server" / folder).iterdir():
+            assert f"guidegen/app/server/{folder}/{path.name}" in names

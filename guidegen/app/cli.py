@@ -19,8 +19,9 @@ from typing import Any
 import click
 
 from guidegen.core.vocab import LANGS
+from guidegen.writers import WRITERS
 
-FORMAT_CHOICES = ("docx", "md", "xlsx")
+FORMAT_CHOICES = tuple(WRITERS)
 COMPLEXITY_CHOICES = ("simple", "medium", "high")
 
 
@@ -111,7 +112,7 @@ def _list_goals(bp: Any) -> None:
               "left out too ('guidegen list BLUEPRINT' shows the goals).")
 @click.option("--add-goal", "add_goals", multiple=True, help="Business goal added to the blueprint's goals. Repeatable.")
 @click.option("--lang", "langs", multiple=True, type=click.Choice(LANGS), help="Document language (default zh): one of the locale files. Repeat to render several.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, md or xlsx; repeatable (default: all three).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, md, xlsx or html; repeatable (default: docx, md and xlsx).")
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @click.option("--date", "doc_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Document date YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today).")
 @click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Project start date YYYY-MM-DD; phases get calendar dates.")
@@ -310,6 +311,41 @@ def import_mapping_command(workbook: str, blueprint: str, dry_run: bool) -> None
         click.echo(f"updated {blueprint} (previous version: {result.backup})")
     elif result.changes:
         click.echo("dry run: nothing written")
+
+
+# --------------------------------------------------------------------------- serve, mcp
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Any address but the "
+              "loopback requires --token (or $GUIDEGEN_TOKEN).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--token", envvar="GUIDEGEN_TOKEN", help="Access token every request must carry (Authorization: Bearer "
+              "TOKEN, or open the page once with ?token=TOKEN). Also $GUIDEGEN_TOKEN.")
+@click.option("--import-dir", type=click.Path(file_okay=False), help="Folder where 'apply' in the workbook review "
+              "saves updated blueprints (searched first for blueprints). Without it the server writes no file.")
+@click.option("--workers", type=click.IntRange(1, 32), help="Worker processes for renders (default: CPUs, at most 4).")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, 3600), help="Seconds one render, "
+              "validation or import may take.")
+@click.option("--no-mcp", is_flag=True, help="Do not mount the MCP endpoint at /mcp.")
+@_blueprint_dirs_option
+def serve_command(host: str, port: int, token: str | None, import_dir: str | None, workers: int | None, timeout: float,
+                  no_mcp: bool, blueprint_dirs: tuple[str, ...]) -> None:
+    """Start the web app, the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) and the MCP
+    endpoint (/mcp) on one local server."""
+    from guidegen.app.server.run import serve
+
+    serve(host=host, port=port, token=token, import_dir=import_dir, workers=workers, timeout=timeout, mcp=not no_mcp,
+          blueprint_dirs=blueprint_dirs)
+
+
+@cli.command("mcp")
+@click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Folder where render_guide writes the files.")
+@_blueprint_dirs_option
+def mcp_command(out: str, blueprint_dirs: tuple[str, ...]) -> None:
+    """Run the MCP server over stdio (for AI assistants: Claude Desktop, VS Code, ...)."""
+    from guidegen.app.server.mcp import run_stdio
+
+    run_stdio(blueprint_dirs, Path(out))
 
 
 # --------------------------------------------------------------------------- the mapping runs

@@ -53,8 +53,8 @@ def _clean_value(value: Any) -> Any:
         return {k: _clean_value(v) for k, v in value.items()}
     return value
 
-Format = Literal["docx", "md", "xlsx"]
-FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
+Format = Literal["docx", "md", "xlsx", "html"]
+FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")  # the default: the deliverable, the wiki text, the workbook
 
 
 class PersonSpec(Strict):
@@ -116,7 +116,7 @@ class Engagement(Strict):
     scenario: Scenario = Field("new", description="new (onboarding) or upgrade (replacing a running integration).")
     lang: Lang = Field("zh", description="Language of the guide: zh or en.")
     formats: Annotated[list[Format], BeforeValidator(listify)] = Field(
-        default_factory=lambda: list(FORMATS), description="Output formats: docx, md, xlsx."
+        default_factory=lambda: list(FORMATS), description="Output formats: docx, md, xlsx, html (default: docx, md and xlsx)."
     )
     goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")
     add_goals: list[GoalEntry] = Field(default_factory=list, description="Goals added to the blueprint's (or to 'goals').")

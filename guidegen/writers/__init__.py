@@ -38,6 +38,7 @@ WRITERS: dict[str, WriterSpec] = {
         WriterSpec("docx", ".docx", "guidegen.writers.docx", "write_docx", "Word document (the deliverable)"),
         WriterSpec("md", ".md", "guidegen.writers.markdown", "write_markdown", "Markdown (CommonMark + GFM tables)"),
         WriterSpec("xlsx", ".xlsx", "guidegen.writers.xlsx", "write_xlsx", "Excel field-mapping workbook"),
+        WriterSpec("html", ".html", "guidegen.writers.html", "write_html", "HTML page (self-contained, prints well)"),
     )
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from typing import Callable
@@ -17,6 +18,7 @@ from guidegen.core.markdown import (  # noqa: F401 - re-exported for the writers
     parse_markdown,
     starts_with_list,
 )
+from guidegen.document import layout as L
 
 
 def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
@@ -43,3 +45,14 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
             fixed.create_system = 0
             target.writestr(fixed, content)
     return out.getvalue()
+
+
+def gantt_week_labels(gantt: L.Gantt) -> list[str]:
+    """One label per week column of the timeline: the Monday's date when the plan has a start
+    date, else the week number ("W3" / "周3")."""
+    if all(bar.start_date for bar in gantt.bars):
+        first = gantt.bars[0]
+        mondays = (first.start_date + dt.timedelta(weeks=week - first.start_week)  # type: ignore[operator]
+                   for week in range(1, gantt.weeks + 1))
+        return [monday.strftime("%m-%d") for monday in mondays]
+    return [f"{gantt.week_label}{week}" for week in range(1, gantt.weeks + 1)]

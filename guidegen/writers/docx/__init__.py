@@ -9,7 +9,6 @@ East Asian fonts and language for Chinese. Only this package imports python-docx
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from lxml import etree
 from guidegen.document import layout as L
 from guidegen.guide.model import Guide
 from guidegen.writers import WriterOptions
-from guidegen.writers.common import starts_with_list
+from guidegen.writers.common import gantt_week_labels, starts_with_list
 from guidegen.writers.docx.inline import (
     BlockStyles,
     Context,
@@ -238,15 +237,7 @@ class _Writer:
     def gantt(self, gantt: L.Gantt, width: int) -> None:
         """The timeline as an editable table: one column per week, shaded where a phase runs."""
         weeks = gantt.weeks
-        dated = all(bar.start_date for bar in gantt.bars)
-        headers = []
-        for week in range(1, weeks + 1):
-            if dated:
-                first = gantt.bars[0]
-                monday = first.start_date + dt.timedelta(weeks=week - first.start_week)  # type: ignore[operator]
-                headers.append(monday.strftime("%m-%d"))
-            else:
-                headers.append(f"{gantt.week_label}{week}")
+        headers = gantt_week_labels(gantt)
         name_width = min(int(width * 0.32), 3400)
         week_width = (width - name_width) // weeks
         tbl = el("w:tbl")
