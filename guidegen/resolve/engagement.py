@@ -18,7 +18,7 @@ from guidegen.core.errors import UserError, fail
 from guidegen.core.text import Complexity, Id, Lang, Scenario, Strict, listify
 from guidegen.core.yamlsource import LocDict, load_yaml_file
 
-Format = Literal["docx", "md", "xlsx"]
+Format = Literal["docx", "pdf", "md", "xlsx"]
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
 
 
@@ -81,7 +81,7 @@ class Engagement(Strict):
     scenario: Scenario = Field("new", description="new (onboarding) or upgrade (replacing a running integration).")
     lang: Lang = Field("zh", description="Language of the guide: zh or en.")
     formats: Annotated[list[Format], BeforeValidator(listify)] = Field(
-        default_factory=lambda: list(FORMATS), description="Output formats: docx, md, xlsx."
+        default_factory=lambda: list(FORMATS), description="Output formats: docx, pdf, md, xlsx (default: docx, md, xlsx)."
     )
     goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")
     add_goals: list[GoalEntry] = Field(default_factory=list, description="Goals added to the blueprint's (or to 'goals').")
@@ -95,6 +95,7 @@ class Engagement(Strict):
     variables: dict[Id, str] = Field(default_factory=dict, description="Values for the blueprint's placeholders.")
     out: str | None = Field(None, description="Output folder (default: output/).")
     template: str | None = Field(None, description="Corporate Word template (.docx) for the DOCX.")
+    paginate: bool = Field(False, description="Lay the DOCX out with LibreOffice and store the TOC's page numbers (always for pdf).")
 
     @field_validator("version", mode="before")
     @classmethod

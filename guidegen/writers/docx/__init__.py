@@ -29,6 +29,7 @@ from guidegen.writers.docx.inline import (
     paragraph_xml,
 )
 from guidegen.writers.docx.ooxml import (
+    clark,
     el,
     field_runs,
     fragment,
@@ -62,6 +63,14 @@ from guidegen.writers.docx.tables import build_table, needs_landscape, table_lev
 # fields are updated, so they are computed here too.
 _CHAPTER_FIELD = "STYLEREF 1 \\s"
 BODY_MARKER = "guidegen-body"
+# The layout pass shows this in place of each TOC page number, as wide as the real ones, so
+# the TOC takes the same lines in both passes.
+_PAGE_PLACEHOLDER = "000"
+
+
+def _bookmark(index: int) -> str:
+    """Word's own naming for the hidden bookmarks a TOC links to."""
+    return f"_Toc{index + 1:06d}"
 
 
 @dataclass
@@ -73,6 +82,10 @@ class _Writer:
     sect_pr: etree._Element
     parts: list[str] = field(default_factory=list)
     widths_cache: dict[int, list[list[int]]] = field(default_factory=dict)
+    # Paginated render: heading bookmark -> page ({} in the layout pass, placeholders shown);
+    # None: no bookmarks, and the TOC is left for Word to fill in.
+    pages: dict[str, int] | None = None
+    heading_count: int = 0
 
     @property
     def styles(self):  # noqa: ANN201 - StyleMap
@@ -123,11 +136,15 @@ class _Writer:
         self.add(paragraph(None, el("w:r", None, el("w:br", {"w:type": "page"}))))
 
     def toc(self) -> None:
-        """A TOC field over Heading 1-3, marked dirty so Word rebuilds it with page numbers on
-        open. Until then its cached result lists the headings, so the page is never empty."""
+        """A TOC field over Heading 1-3. Unpaginated, it is marked dirty so Word rebuilds it
+        with page numbers on open, and its cached result lists the headings so the page is
+        never empty. Paginated (``self.pages`` known), the cached result is what Word itself
+        writes: each entry a link to its heading's bookmark, a dot leader and a PAGEREF whose
+        result is the page LibreOffice laid the heading on; nothing asks for an update."""
         self.add(paragraph(self.styles["toc_heading"], run(self.doc.labels["toc"])))
         entries = [b for b in self.doc.blocks if isinstance(b, L.Heading)]
-        begin, instr, separate, _cached, end = field_runs('TOC \\o "1-3" \\h \\z \\u', "", dirty=True)
+        paginated = self.pages is not None
+        begin, instr, separate, _cached, end = field_runs('TOC \\o "1-3" \\h \\z \\u', "", dirty=not paginated)
         first = paragraph(self.styles["toc1"], begin, instr, separate)
         if not entries:
             first.append(run(self.doc.labels["toc_placeholder"]))
@@ -135,14 +152,26 @@ class _Writer:
             self.add(first)
             return
         paragraphs = [first] + [paragraph(None) for _ in entries[1:]]
-        for p, heading in zip(paragraphs, entries):
-            style = self.styles[f"toc{heading.level}"]
-            pstyle = ppr_of(p).find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pStyle")
+        tab_stop = text_width(self.sect_pr)
+        page = 1
+        for index, (p, heading) in enumerate(zip(paragraphs, entries)):
+            ppr = ppr_of(p)
+            pstyle = ppr.find(clark("w:pStyle"))
             if pstyle is None:
-                sub(ppr_of(p), "w:pStyle", {"w:val": style})
-            else:
-                pstyle.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", style)
-            p.append(run(f"{heading.number} {heading.text}"))
+                pstyle = sub(ppr, "w:pStyle")
+            pstyle.set(clark("w:val"), self.styles[f"toc{heading.level}"])
+            label = f"{heading.number} {heading.text}"
+            if not paginated:
+                p.append(run(label))
+                continue
+            name = _bookmark(index)
+            page = self.pages.get(name, page) if self.pages else page  # type: ignore[union-attr]
+            sub(sub(ppr, "w:tabs"), "w:tab", {"w:val": "right", "w:leader": "dot", "w:pos": str(tab_stop)})
+            link = sub(p, "w:hyperlink", {"w:anchor": name, "w:history": "1"})
+            link.append(run(label))
+            link.append(run("\t"))
+            for r in field_runs(f"PAGEREF {name} \\h", str(page) if self.pages else _PAGE_PLACEHOLDER):
+                link.append(r)
         paragraphs[-1].append(end)
         for p in paragraphs:
             self.add(p)
@@ -183,7 +212,13 @@ class _Writer:
     def block(self, block: L.Block, width: int) -> None:
         if isinstance(block, L.Heading):
             style = self.styles[f"heading{block.level}"]
-            self.add(paragraph(style, run(block.text)))
+            if self.pages is None:
+                self.add(paragraph(style, run(block.text)))
+            else:  # a bookmark for the TOC's link and page reference
+                index = self.heading_count
+                self.add(paragraph(style, el("w:bookmarkStart", {"w:id": str(index + 1), "w:name": _bookmark(index)}),
+                                   run(block.text), el("w:bookmarkEnd", {"w:id": str(index + 1)})))
+            self.heading_count += 1
         elif isinstance(block, L.Prose):
             self.prose(block.text)
         elif isinstance(block, L.Items):
@@ -326,16 +361,31 @@ def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: boo
 
 
 def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
-    """Render the guide as a Word document (bytes of a .docx package)."""
+    """Render the guide as a Word document (bytes of a .docx package).
+
+    With ``options.paginate`` the document is laid out once by LibreOffice (see
+    writers.libreoffice) and rendered again with the pages of its headings in the TOC."""
     options = options or WriterOptions()
     doc = L.build_document(guide)
+    if not options.paginate:
+        return _render(doc, options, None)
+    from guidegen.writers.libreoffice import bookmark_pages, docx_to_pdf, require_tools
+
+    require_tools("--paginate")
+    draft = _render(doc, options, {})
+    pages = bookmark_pages(docx_to_pdf(draft, "--paginate"))
+    return _render(doc, options, pages)
+
+
+def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | None) -> bytes:
     theme = theme_for(doc.properties.latin_tag, doc.properties.east_asian_tag)
     document, from_template = open_document(options.template)
     styles = ensure_styles(document, theme)
     numbering = ensure_numbering(document, styles)
-    ask_word_to_update_fields(document)
+    if pages is None:
+        ask_word_to_update_fields(document)
     sect_pr = ensure_sect_pr(document)
-    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr)
+    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr, pages=pages)
     has_own_header = from_template and (
         sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}headerReference") is not None
         or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None

@@ -1,0 +1,155 @@
+"""--paginate and --format pdf: the TOC's stored page numbers are the pages LibreOffice lays
+the headings on, the PDF has an outline and the document's properties, and a missing
+LibreOffice is a clear exit-2 message.
+
+Each paginated guide costs two LibreOffice conversions (the layout pass and the PDF), so one
+CLI render per language is shared by every test of this module.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import FIXED_DATE, guide_for, need_tool, rendered, run_cli, run_tool
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+GUIDES = [("email-marketing", "en"), ("helpdesk", "zh")]
+
+
+def _document(docx: bytes) -> etree._Element:
+    with zipfile.ZipFile(__import__("io").BytesIO(docx)) as z:
+        return etree.fromstring(z.read("word/document.xml"))
+
+
+def _settings(docx: bytes) -> bytes:
+    with zipfile.ZipFile(__import__("io").BytesIO(docx)) as z:
+        return z.read("word/settings.xml")
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+def toc_entries(docx: bytes) -> list[tuple[str, str, int]]:
+    """(heading label, bookmark, stored page) of every TOC entry, read from the field's result."""
+    entries = []
+    for link in _document(docx).iter(f"{W}hyperlink"):
+        instr = "".join(i.text or "" for i in link.iter(f"{W}instrText"))
+        if "PAGEREF" not in instr:
+            continue
+        runs = list(link.iter(f"{W}r"))
+        label = _text(runs[0])
+        separate = next(i for i, r in enumerate(runs) if r.find(f"{W}fldChar") is not None
+                        and r.find(f"{W}fldChar").get(f"{W}fldCharType") == "separate")
+        page = int(_text(runs[separate + 1]))
+        entries.append((label, link.get(f"{W}anchor"), page))
+    return entries
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def paginated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[bytes, Path]]:
+    """(paginated DOCX bytes, PDF path) per guide, rendered through the CLI as a user would."""
+    need_tool("soffice")
+    need_tool("pdfinfo")
+    out = tmp_path_factory.mktemp("paginated")
+    found = {}
+    for blueprint, lang in GUIDES:
+        code, _, err = run_cli("render", blueprint, "--lang", lang, "--format", "docx", "--format", "pdf",
+                               "--paginate", "--date", FIXED_DATE, "--out", out)
+        assert code == 0, err
+        stem = out / f"{blueprint}-{guide_for(blueprint, lang).meta.complexity}-{lang}"
+        found[(blueprint, lang)] = (stem.with_suffix(".docx").read_bytes(), stem.with_suffix(".pdf"))
+    return found
+
+
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_toc_lists_every_heading_with_the_page_the_pdf_shows_it_on(paginated, blueprint: str, lang: str) -> None:
+    docx, pdf = paginated[(blueprint, lang)]
+    entries = toc_entries(docx)
+    from guidegen.document.layout import Heading, build_document
+
+    headings = [b for b in build_document(guide_for(blueprint, lang)).blocks if isinstance(b, Heading)]
+    assert [label for label, _, _ in entries] == [f"{h.number} {h.text}" for h in headings]
+    pages = run_tool([need_tool("pdftotext"), "-layout", str(pdf), "-"], pdf.parent).stdout.split("\f")
+    toc_last = max(i for i, page in enumerate(pages) if _squash(entries[-1][0]) in _squash(page)
+                   and i + 1 < entries[0][2])
+    for label, _, page in entries:
+        assert page > toc_last + 1, f"'{label}' points into the front matter (page {page})"
+        lines = [_squash(line) for line in pages[page - 1].splitlines()]
+        key = _squash(label)
+        assert any(key.startswith(line) and len(line) >= min(len(key), 6) for line in lines if line), (
+            f"'{label}' is listed on page {page}, but that page of the PDF does not show it")
+    assert [p for _, _, p in entries] == sorted(p for _, _, p in entries)
+
+
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_pdf_outline_follows_the_headings_and_agrees_with_the_toc(paginated, blueprint: str, lang: str) -> None:
+    docx, pdf = paginated[(blueprint, lang)]
+    xml = run_tool([need_tool("pdftohtml"), "-xml", "-stdout", "-i", "-q", str(pdf)], pdf.parent).stdout
+    outline = [(_squash(re.sub(r"<[^>]+>", "", m.group(2))), int(m.group(1)))
+               for m in re.finditer(r'<item page="(\d+)">(.*?)</item>', xml)]
+    toc = [(_squash(label), page) for label, _, page in toc_entries(docx)]
+    import html
+
+    assert [(html.unescape(t), p) for t, p in outline] == toc
+
+
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_pdf_carries_the_document_properties(paginated, blueprint: str, lang: str) -> None:
+    _, pdf = paginated[(blueprint, lang)]
+    info = run_tool([need_tool("pdfinfo"), str(pdf)], pdf.parent).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    from guidegen.document.layout import build_document
+
+    props = build_document(guide_for(blueprint, lang)).properties
+    assert fields["Title"].strip() == props.title
+    assert fields["Subject"].strip() == props.subject
+    # LibreOffice splits the keywords into words on import; every word is kept.
+    assert set(re.split(r"[,;\s]+", fields["Keywords"].strip())) == {w for k in props.keywords for w in k.split()}
+
+
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_paginated_docx_never_asks_word_to_update_fields(paginated, blueprint: str, lang: str) -> None:
+    docx, _ = paginated[(blueprint, lang)]
+    assert b"updateFields" not in _settings(docx)
+    root = _document(docx)
+    assert not [f for f in root.iter(f"{W}fldChar") if f.get(f"{W}dirty")]
+    bookmarks = {b.get(f"{W}name"): b.getparent() for b in root.iter(f"{W}bookmarkStart")}
+    for label, anchor, _ in toc_entries(docx):
+        heading = bookmarks[anchor]  # the link leads to the heading's own paragraph
+        assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val").startswith("Heading")
+        assert label.endswith(_text(heading))
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and re.fullmatch(r"TOC\d", style.get(f"{W}val")):
+            tab = p.find(f"{W}pPr/{W}tabs/{W}tab")
+            assert (tab.get(f"{W}val"), tab.get(f"{W}leader")) == ("right", "dot")
+
+
+def test_docx_without_paginate_keeps_the_update_on_open_toc() -> None:
+    docx = rendered("email-marketing", "docx", "en")
+    update = etree.fromstring(_settings(docx)).find(f"{W}updateFields")
+    assert update is not None and update.get(f"{W}val") == "true"
+    assert not toc_entries(docx)
+    assert [f for f in _document(docx).iter(f"{W}fldChar") if f.get(f"{W}dirty") == "true"]
+
+
+@pytest.mark.parametrize("args", [("--format", "pdf"), ("--format", "docx", "--paginate")])
+def test_missing_libreoffice_is_exit_2_naming_what_to_install(monkeypatch, tmp_path: Path, args) -> None:
+    import guidegen.writers.libreoffice as lo
+
+    monkeypatch.setattr(lo.shutil, "which", lambda name: None)
+    code, _, err = run_cli("render", "email-marketing", *args, "--out", tmp_path)
+    assert code == 2
+    assert args[-1] in err and "LibreOffice" in err and "apt-get install libreoffice" in err
+    assert "Traceback" not in err
+    assert not list(tmp_path.iterdir())
