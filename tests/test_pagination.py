@@ -153,3 +153,65 @@ def test_missing_libreoffice_is_exit_2_naming_what_to_install(monkeypatch, tmp_p
     assert args[-1] in err and "LibreOffice" in err and "apt-get install libreoffice" in err
     assert "Traceback" not in err
     assert not list(tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------------- captions
+_CAPTION = re.compile(r"^\s*(Table|Figure|表|图) ?(\d+)-(\d+)")
+
+
+def docx_captions(docx: bytes) -> list[tuple[str, str, str]]:
+    """(SEQ instruction, cached number 'chapter-n', caption text) of every numbered caption."""
+    found = []
+    for p in _document(docx).iter(f"{W}p"):
+        instructions = [(i.text or "").strip() for i in p.iter(f"{W}instrText")]
+        seq = [i for i in instructions if i.startswith("SEQ ")]
+        if seq:
+            text = _text(p)
+            found.append((seq[0], _CAPTION.match(text).group(2) + "-" + _CAPTION.match(text).group(3), text))
+    return found
+
+
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_captions_are_the_sequences_word_inserts_and_libreoffice_numbers_them_alike(
+        paginated, blueprint: str, lang: str) -> None:
+    docx, pdf = paginated[(blueprint, lang)]
+    captions = docx_captions(docx)
+    assert len(captions) > 10
+    for instruction, number, text in captions:
+        kind = "Figure" if text.startswith(("Figure", "图")) else "Table"
+        restart = " \\r 1" if number.endswith("-1") else ""
+        assert instruction == f"SEQ {kind} \\* ARABIC \\s 1{restart}", text
+    text = run_tool([need_tool("pdftotext"), "-layout", str(pdf), "-"], pdf.parent).stdout
+    shown = [f"{m.group(2)}-{m.group(3)}" for m in map(_CAPTION.match, text.splitlines()) if m]
+    assert shown == [number for _, number, _ in captions]
+
+
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_pandoc_reads_every_caption_as_its_tables_caption(blueprint: str, lang: str) -> None:
+    import json
+
+    docx = rendered(blueprint, "docx", lang)
+    import subprocess
+
+    ast = json.loads(subprocess.run([need_tool("pandoc"), "-f", "docx", "-t", "json"], input=docx,
+                                    capture_output=True, timeout=120, check=True).stdout)
+
+    def plain(inlines: list) -> str:
+        parts = []
+        for i in inlines:
+            kind, content = i["t"], i.get("c")
+            if kind == "Str":
+                parts.append(content)
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                parts.append(" ")
+            elif kind == "Code":
+                parts.append(content[1])
+            elif kind in ("Emph", "Strong", "Underline"):
+                parts.append(plain(content))
+            elif kind in ("Span", "Link"):
+                parts.append(plain(content[1]))
+        return "".join(parts)
+
+    tables = [b for b in ast["blocks"] if b["t"] == "Table"]
+    read = [plain(t["c"][1][1][0]["c"]) for t in tables if t["c"][1][1]]
+    assert read and read == [text.strip() for _, _, text in docx_captions(docx)]

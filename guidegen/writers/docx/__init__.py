@@ -58,9 +58,11 @@ from guidegen.writers.docx.styles import (
 )
 from guidegen.writers.docx.tables import build_table, needs_landscape, table_levels
 
-# Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence
-# that restarts at every Heading 1 (\s 1). The cached results are what readers show until
-# fields are updated, so they are computed here too.
+# Captions count per chapter as Word's Insert Caption (with chapter numbers) writes them:
+# "表 4-2" = STYLEREF to the current Heading 1's number, then SEQ Table (or Figure) restarting
+# at every Heading 1 (\s 1). LibreOffice ignores \s but honours \r, so the first caption of
+# each chapter also resets the sequence to 1 (\r 1): both show the same numbers. The cached
+# results are what readers show until fields are updated, so they are computed here too.
 _CHAPTER_FIELD = "STYLEREF 1 \\s"
 BODY_MARKER = "guidegen-body"
 # The layout pass shows this in place of each TOC page number, as wide as the real ones, so
@@ -256,17 +258,20 @@ class _Writer:
         runs = [run(f"{label} ")]
         runs += field_runs(_CHAPTER_FIELD, chapter)
         runs.append(run("-"))
-        # One sequence per chapter (Table4, Figure3): readers that ignore SEQ's \s switch
-        # (LibreOffice) still count from 1 in every chapter.
-        runs += field_runs(f"SEQ {kind.capitalize()}{chapter} \\* ARABIC", seq)
+        restart = " \\r 1" if seq == "1" else ""
+        runs += field_runs(f"SEQ {kind.capitalize()} \\* ARABIC \\s 1{restart}", seq)
         runs.append(run(f" {text}"))
         return paragraph(style, *runs)
+
+    def caption_text(self, kind: str, number: str | None, text: str) -> str:
+        return f"{self.doc.labels[kind]} {number} {text}" if number else f"{self.doc.labels[kind]} {text}"
 
     def table(self, table: L.Table, captioned: bool = True, width: int | None = None) -> None:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
+        title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
         self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                             self.theme.border_color, self.levels(table)))
+                             self.theme.border_color, self.levels(table), title))
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"]))
 
@@ -291,6 +296,7 @@ class _Writer:
         sub(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
         sub(tbl_pr, "w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "1",
                                   "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"})
+        sub(tbl_pr, "w:tblCaption", {"w:val": self.caption_text("figure", gantt.number, gantt.caption)})
         grid = sub(tbl, "w:tblGrid")
         for w in [name_width] + [week_width] * weeks:
             sub(grid, "w:gridCol", {"w:w": str(w)})
