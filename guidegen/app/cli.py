@@ -18,6 +18,8 @@ from typing import Any
 
 import click
 
+from guidegen.core.vocab import LANGS
+
 FORMAT_CHOICES = ("docx", "pdf", "md", "xlsx")
 COMPLEXITY_CHOICES = ("simple", "medium", "high")
 
@@ -48,11 +50,16 @@ def cli(debug: bool) -> None:
 
 # --------------------------------------------------------------------------- list
 @cli.command("list")
+@click.argument("blueprint", required=False)
 @_blueprint_dirs_option
-def list_command(blueprint_dirs: tuple[str, ...]) -> None:
-    """List the available blueprints: id, default complexity, title."""
-    from guidegen.blueprint.loader import blueprint_files, load_blueprint
+def list_command(blueprint: str | None, blueprint_dirs: tuple[str, ...]) -> None:
+    """List the available blueprints: id, default complexity, title. With BLUEPRINT, list its
+    goals (the ids --goal takes) and what each one brings into the guide."""
+    from guidegen.blueprint.loader import blueprint_files, load_blueprint, resolve_blueprint_path
 
+    if blueprint:
+        _list_goals(load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs)).blueprint)
+        return
     rows = []
     for bp_id, path in sorted(blueprint_files(blueprint_dirs).items()):
         loaded = load_blueprint(path)
@@ -62,6 +69,23 @@ def list_command(blueprint_dirs: tuple[str, ...]) -> None:
     click.echo(f"{'ID':<{width}}  {'COMPLEXITY':<10}  DESCRIPTION")
     for bp_id, complexity, desc in rows:
         click.echo(f"{bp_id:<{width}}  {complexity:<10}  {desc}")
+
+
+def _list_goals(bp: Any) -> None:
+    """Goal ids and titles, and the items that exist only for each goal."""
+    from guidegen.resolve.checks import items_with_goals
+
+    served: dict[str, list[str]] = {}
+    for _, item in items_with_goals(bp):
+        if type(item).__name__ in ("TestCase", "Acceptance"):
+            continue
+        for goal in item.goals:
+            served.setdefault(goal, []).append(f"{type(item).__name__} {getattr(item, 'id', None) or ''}".strip())
+    click.echo("GOAL  TITLE / WHAT ONLY IT BRINGS")
+    for goal in bp.overview.goals:
+        click.echo(f"{goal.id:<5} {goal.title.en or goal.title.zh}")
+        if served.get(goal.id):
+            click.echo(f"      {', '.join(served[goal.id])}")
 
 
 # --------------------------------------------------------------------------- render
@@ -74,9 +98,11 @@ def list_command(blueprint_dirs: tuple[str, ...]) -> None:
 @click.option("--complexity", "complexities", multiple=True, type=click.Choice(COMPLEXITY_CHOICES),
               help="simple, medium or high (default: the blueprint's). Repeat to render several.")
 @click.option("--scenario", type=click.Choice(("new", "upgrade")), help="new (onboarding) or upgrade (replacing a running integration).")
-@click.option("--goal", "goals", multiple=True, help="Business goal replacing the blueprint's defaults: a goal id to keep (G2) or a new statement. Repeatable.")
+@click.option("--goal", "goals", multiple=True, help="Business goal replacing the blueprint's defaults: a goal id to keep (G2) or a new statement. Repeatable. "
+              "Interfaces, flows, entities, fields, tests, metrics, runbooks and risks that serve only goals left out are "
+              "left out too ('guidegen list BLUEPRINT' shows the goals).")
 @click.option("--add-goal", "add_goals", multiple=True, help="Business goal added to the blueprint's goals. Repeatable.")
-@click.option("--lang", "langs", multiple=True, type=click.Choice(("zh", "en")), help="zh or en (default zh). Repeat to render both.")
+@click.option("--lang", "langs", multiple=True, type=click.Choice(LANGS), help="Document language (default zh): one of the locale files. Repeat to render several.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, pdf, md or xlsx; repeatable (default: docx, md and xlsx). pdf needs LibreOffice.")
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @click.option("--date", "doc_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Document date YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today).")
@@ -288,7 +314,7 @@ def _engagement_options(f: Any) -> Any:
         click.option("--scenario", type=click.Choice(("new", "upgrade")), help="new or upgrade."),
         click.option("--goal", "goals", multiple=True, help="Goal replacing the blueprint's (an id to keep, or a statement). Repeatable."),
         click.option("--add-goal", "add_goals", multiple=True, help="Goal added to the blueprint's. Repeatable."),
-        click.option("--lang", type=click.Choice(("zh", "en")), help="Language of names and texts in reports (default zh)."),
+        click.option("--lang", type=click.Choice(LANGS), help="Language of names and texts in reports (default zh)."),
         _blueprint_dirs_option,
     )):
         f = option(f)

@@ -97,6 +97,9 @@ defaults:
   software:
     zh: {kind_zh}
     en: {name_en}
+# What the integration involves (personal_data, marketing_consent, payment_cards, call_recording):
+# shared compliance items meant for other kinds of integration are left out.
+traits: [personal_data]
 include: [roles, plans, standards, security, compliance, resilience, operations, upgrade]
 
 overview:

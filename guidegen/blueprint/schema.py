@@ -35,6 +35,7 @@ from guidegen.core.vocab import (  # noqa: F401 - re-exported for blueprint tool
     MappingStatus,
     System,
     TestCategory,
+    Trait,
 )
 
 IdRefs = Annotated[list[Id], BeforeValidator(listify)]
@@ -138,6 +139,11 @@ class Blueprint(Strict):
     software_kind: Text = Field(description="Kind of third-party software, e.g. email marketing platform.")
     default_complexity: Complexity = Field(description="Complexity used when none is given.")
     defaults: Defaults = Field(description="Default names for software, CRM and client.")
+    traits: list[Trait] | None = Field(
+        None,
+        description="What the integration involves: personal_data, marketing_consent, payment_cards, call_recording. "
+        "Items of included fragments marked 'applies_to' other traits are left out; absent = include everything.",
+    )
     include: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]] = Field(
         default_factory=list, description="Shared fragments to include (file names in fragments/, without .yaml)."
     )
@@ -153,3 +159,7 @@ class Blueprint(Strict):
     testing: Testing = Field(default_factory=Testing, description="Section 5: testing.")
     operations: Operations = Field(default_factory=Operations, description="Section 6: operations.")
     summary: Summary = Field(default_factory=Summary, description="Section 7: summary and risk register.")
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="Sources register: every law, standard and vendor page the content was verified against, cited by id.",
+    )

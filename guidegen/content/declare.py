@@ -20,7 +20,9 @@ import types
 import typing
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from guidegen.core.vocab import Trait
 from pydantic.fields import FieldInfo
 
 T = TypeVar("T")
@@ -54,7 +56,7 @@ class Declaration:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__module__ == __name__:
+        if cls.__module__ == __name__ or cls.__dict__.get("__abstract__"):
             return
         if cls.__name__ in DECLARATIONS:
             raise ContentMismatch(f"content type {cls.__name__} declared twice")
@@ -62,7 +64,18 @@ class Declaration:
 
 
 class Item(Declaration):
-    """A list item: in a blueprint it may carry ``when`` (and ``omit`` to drop an inherited one)."""
+    """A list item: in a blueprint it may carry ``when`` (and ``omit`` to drop an inherited one)
+    and cite the sources its facts come from."""
+
+    applies_to: BlueprintOnly[list[Trait]] = Field(
+        default_factory=list,
+        description="Kinds of integration this item is for (e.g. marketing_consent, payment_cards): a blueprint whose "
+        "traits include none of them leaves it out (empty: every blueprint).",
+    )
+    sources: BlueprintOnly[IdList] = Field(
+        default_factory=list,
+        description="Ids of the sources (in 'sources') this item's facts come from; cited sources make the guide's References.",
+    )
 
 
 class Section(Declaration):

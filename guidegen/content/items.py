@@ -50,6 +50,28 @@ class Note(Item):
     text: Text = Field(description="The prose (Markdown: **bold**, *italic*, `code`, links, lists).")
 
 
+class ServesGoals(Item):
+    """An item that exists for some of the guide's goals."""
+
+    __abstract__ = True  # a base of declarations, not a content type of its own
+
+    goals: BlueprintOnly[IdList] = Field(
+        default_factory=list,
+        description="Goal ids this item serves: when an engagement chooses a subset of the goals, an item all of whose "
+        "goals are left out is left out too (no goals: always kept).",
+    )
+
+
+class Source(Section):
+    """A public source a fact in the guide was verified against (a law, a standard, vendor documentation)."""
+
+    id: Ident = Field(description="Source id, cited by items in their 'sources' list.")
+    title: Text = Field(description="Title of the page or document (give an English title too when it is not in English).")
+    publisher: Text | None = Field(None, description="Who publishes it: the vendor, the standards body, the legislator.")
+    url: str = Field(description="Where it can be read.")
+    verified: dt.date = Field(description="When the facts citing it were last checked against it (YYYY-MM-DD).")
+
+
 # --------------------------------------------------------------------------- overview
 
 
@@ -64,7 +86,7 @@ class Goal(Item):
     custom: GuideOnly[bool] = Field(False, description="True for goals given by the engagement rather than the blueprint.")
 
 
-class ScopeObject(Item):
+class ScopeObject(ServesGoals):
     """A data object in scope, named on both sides."""
 
     id: Ident = Field(description="Object id; entities refer to it via 'scope_object'.")
@@ -106,7 +128,7 @@ class Overview(Section):
 InterfaceKinds = Annotated[list[InterfaceKind], BeforeValidator(listify)]
 
 
-class Interface(Item):
+class Interface(ServesGoals):
     """One interface in the inventory."""
 
     id: Ident = Field(description="Interface id, e.g. IF-01.")
@@ -122,7 +144,7 @@ class Interface(Item):
     auth: Text | None = Field(None, description="Authentication and protection (OAuth2, HMAC signature, mTLS, ...).")
 
 
-class Flow(Item):
+class Flow(ServesGoals):
     """A data flow: trigger and ordered steps."""
 
     id: Ident = Field(description="Flow id, e.g. DF-01.")
@@ -134,7 +156,7 @@ class Flow(Item):
     steps: list[Text] = Field(description="Ordered steps.")
 
 
-class Requirement(Item):
+class Requirement(ServesGoals):
     """A system requirement or capacity target."""
 
     id: Ident = Field(description="Requirement id, e.g. NFR-01.")
@@ -312,7 +334,7 @@ class Standard(Item):
     example: str | None = Field(None, description="An example value.")
 
 
-class FieldMapping(Item):
+class FieldMapping(ServesGoals):
     """One row of a field-mapping table."""
 
     id: Ident | None = Field(None, description="Stable key of the row; defaults to the source field (or the target when the source is n/a).")
@@ -342,7 +364,7 @@ class FieldMapping(Item):
     )
 
 
-class Entity(Item):
+class Entity(ServesGoals):
     """A mapped entity: its objects on both sides and its field-mapping table."""
 
     id: Ident = Field(description="Entity id, e.g. contact.")
@@ -442,7 +464,7 @@ class Testing(Section):
 # --------------------------------------------------------------------------- operations
 
 
-class Metric(Item):
+class Metric(ServesGoals):
     """A monitoring metric with its alert threshold and level."""
 
     id: Ident = Field(description="Metric id, e.g. MON-01.")
@@ -462,7 +484,7 @@ class AlertLevelDef(Item):
     response: Text | None = Field(None, description="Expected response (time to acknowledge, who is paged).")
 
 
-class Runbook(Item):
+class Runbook(ServesGoals):
     """An incident runbook: scenario and steps."""
 
     id: Ident = Field(description="Runbook id, e.g. RB-01.")
@@ -484,7 +506,7 @@ class Operations(Section):
 # --------------------------------------------------------------------------- summary
 
 
-class Risk(Item):
+class Risk(ServesGoals):
     """A risk in the register."""
 
     id: Ident = Field(description="Risk id, e.g. R-01.")

@@ -197,6 +197,10 @@ TABLES: dict[str, TableSpec] = {
             C("likelihood", "col_likelihood", W.ID, min_chars=3, choices="level"),
             C("impact", "col_impact", W.ID, min_chars=3, choices="level"),
             C("mitigation", "col_mitigation", 3.2), C("owner", "col_owner", 1.1)), wide=True),
+        # references appendix
+        TableSpec("references", "cap_references", (
+            _id(), C("title", "col_source_title", W.PROSE), C("publisher", "col_publisher", W.LABEL),
+            C("url", "col_url", W.PROSE, literal=True), C("verified", "col_verified", W.CODE))),
         # workbook-only sheets: a test log to fill in, and the plan as dates
         TableSpec("test_log", "ws_tests", (
             _id(), C("goals", "col_goals", W.ID, literal=True), C("category", "col_category", W.LABEL, choices="test_category"),

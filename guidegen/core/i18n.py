@@ -14,8 +14,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from guidegen.core.typography import polish_zh
 
 _TYPOGRAPHY = {"zh": polish_zh}
@@ -79,6 +77,8 @@ class Locale:
 @lru_cache(maxsize=None)
 def locale(lang: str) -> Locale:
     """The locale of a language (read once)."""
+    import yaml  # here, not at the top: `guidegen --help` lists the languages without parsing YAML
+
     path = resources.files("guidegen.core").joinpath("locale", f"{lang}.yaml")
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     conventions = data["locale"]

@@ -33,6 +33,9 @@ TestCategory = Literal[
     "regression", "migration", "uat",
 ]
 TestStatus = Literal["not_run", "passed", "failed", "blocked"]
+# What kind of data or activity an integration involves; shared fragment items name the traits
+# they apply to, and a blueprint names its own (see Blueprint.traits).
+Trait = Literal["personal_data", "marketing_consent", "payment_cards", "call_recording"]
 
 COMPLEXITIES: tuple[str, ...] = get_args(Complexity)
 SCENARIOS: tuple[str, ...] = get_args(Scenario)

@@ -103,6 +103,7 @@ class Guide(Node):
     traceability: list[Trace] = Field(default_factory=list, description="Goal -> tests -> KPI.")
     operations: Operations = Field(description="Section 6.")
     summary: Summary = Field(description="Section 7.")
+    references: list[Source] = Field(default_factory=list, description="Sources cited by the content in the guide, in order of first citation.")
 
     def role_name(self, role_id: str) -> str:
         for member in self.implementation.team:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from guidegen.blueprint.schema import Blueprint
 from guidegen.core.errors import Location, Problem, UserError
 from guidegen.core.text import COMPLEXITIES, LANGS, SCENARIOS, LocalizedText
 from guidegen.core.yamlsource import LocDict, LocList, format_path, locate
+from guidegen.resolve.engagement import build_date
 from guidegen.resolve.templating import has_forbidden_chars
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -90,11 +92,33 @@ def _unique_ids(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
 
 
 # --------------------------------------------------------------------------- references
+SOURCE_MAX_AGE_DAYS = 365  # a source last verified longer ago is flagged by validate --strict
+
+
 def _check_refs(r: _Reporter, path: tuple[Any, ...], refs: list[str], known: set[str], what: str) -> None:
     for ref in refs:
         if ref not in known:
             r.error(path, f"unknown {what} '{ref}'", expected=f"one of: {', '.join(sorted(known)) or '(none defined)'}",
                     given=ref)
+
+
+def items_naming(field: str, node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every item in the tree whose ``field`` lists ids (goals it serves, sources it cites), with its path."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from items_naming(field, item, path + (i,))
+    elif isinstance(node, BaseModel):
+        ids = getattr(node, field, None) if field in type(node).model_fields else None
+        if ids and all(isinstance(x, str) for x in ids):
+            yield path, node
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if isinstance(value, (list, BaseModel)) and name != field:
+                yield from items_naming(field, value, path + (name,))
+
+
+def items_with_goals(node: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    return items_naming("goals", node)
 
 
 def _references(r: _Reporter, bp: Blueprint) -> None:
@@ -117,10 +141,11 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
     for key in ("deliverables", "milestones"):
         for i, item in enumerate(getattr(im, key)):
             _check_refs(r, ("implementation", key, i, "stage"), [item.stage], stages, "stage")
-    for i, test in enumerate(bp.testing.cases):
-        _check_refs(r, ("testing", "cases", i, "goals"), test.goals, goals, "goal")
-    for i, crit in enumerate(bp.testing.acceptance):
-        _check_refs(r, ("testing", "acceptance", i, "goals"), crit.goals, goals, "goal")
+    for path, item in items_with_goals(bp):
+        _check_refs(r, path + ("goals",), item.goals, goals, "goal")
+    sources = {s.id for s in bp.sources}
+    for path, item in items_naming("sources", bp):
+        _check_refs(r, path + ("sources",), item.sources, sources, "source")
     for i, risk in enumerate(bp.summary.risks):
         if risk.owner:
             _check_refs(r, ("summary", "risks", i, "owner"), [risk.owner], roles, "role")
@@ -197,6 +222,18 @@ def _coverage(r: _Reporter, bp: Blueprint) -> None:
     for i, risk in enumerate(bp.summary.risks):
         if risk.mitigation is None:
             r.warn(("summary", "risks", i), f"risk {risk.id} has no mitigation")
+    if bp.traits is None:
+        marked = [f"{item.id} ({', '.join(item.applies_to)})" for _, item in items_naming("applies_to", bp)
+                  if getattr(item, "id", None)]
+        if marked:
+            r.warn(("id",), f"the blueprint declares no traits, so every shared item applies, including {len(marked)} "
+                   f"meant for some kinds of integration only: {'; '.join(marked[:6])}",
+                   hint="add traits: [personal_data, ...] (personal_data, marketing_consent, payment_cards, call_recording)")
+    today = build_date()
+    for i, source in enumerate(bp.sources):
+        if (today - source.verified).days > SOURCE_MAX_AGE_DAYS:
+            r.warn(("sources", i, "verified"), f"source {source.id} was last verified on {source.verified.isoformat()}, "
+                   f"more than 12 months ago", hint="check the facts citing it against the current text and update 'verified'")
 
 
 def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
@@ -206,7 +243,8 @@ def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
             text = value.zh or ""
             if _CJK.search(text):
                 r.warn(path, "text is only in Chinese", expected="{zh: ..., en: ...}", given=text[:60])
-            elif len(_ENGLISH_WORD.findall(text)) >= 4:
+            elif len(_ENGLISH_WORD.findall(text)) >= 4 and path[:1] != ("sources",):
+                # (an English document title may stand in a Chinese guide's references)
                 r.warn(path, "text is only in English", expected="{zh: ..., en: ...}", given=text[:60])
         else:
             for lang in LANGS:

@@ -8,6 +8,7 @@ a client called ``{{ 7*7 }}`` appears literally in the guide.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -137,3 +138,12 @@ def with_overrides(engagement: Engagement, **options: Any) -> Engagement:
     data = engagement.model_dump(exclude_unset=True)
     data.update(given)
     return Engagement.model_validate(data)
+
+
+def build_date() -> dt.date:
+    """The date documents are made on when none is given: SOURCE_DATE_EPOCH when set
+    (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()

@@ -10,7 +10,6 @@ engagement and are built explicitly.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,18 +26,13 @@ from guidegen.core.text import Conditional, LocalizedText
 from guidegen.core.vocab import LANGS
 from guidegen.core.yamlsource import format_path, locate
 from guidegen.guide import model
-from guidegen.resolve.engagement import Engagement, GoalSpec
+from guidegen.resolve.engagement import Engagement, GoalSpec, build_date
 from guidegen.resolve.templating import TemplateProblem, clean_text, render_text
 
 
 def document_date(engagement: Engagement) -> dt.date:
     """The engagement's date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
-    if engagement.date:
-        return engagement.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    return engagement.date or build_date()
 
 
 def first_monday(start: dt.date) -> dt.date:
@@ -64,6 +58,12 @@ class _Context:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     _missing_lang: int = 0
+    # The goal ids the engagement chose (None: all the blueprint's), and the test ids that
+    # engagement goals name, which stay whatever goals they were written for.
+    chosen_goals: frozenset[str] | None = None
+    linked_tests: frozenset[str] = frozenset()
+    cited: dict[str, None] = field(default_factory=dict)
+    traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
     def locale(self) -> i18n.Locale:
@@ -92,7 +92,16 @@ class _Context:
         return self.locale.polish(rendered)
 
     def applies(self, item: Any) -> bool:
-        return not isinstance(item, Conditional) or item.applies(self.complexity, self.scenario)
+        """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
+        if isinstance(item, Conditional) and not item.applies(self.complexity, self.scenario):
+            return False
+        kinds = getattr(item, "applies_to", None)
+        if kinds and self.traits is not None and not self.traits.intersection(kinds):
+            return False
+        served = getattr(item, "goals", None)
+        if served and self.chosen_goals is not None and not self.chosen_goals.intersection(served):
+            return getattr(item, "id", None) in self.linked_tests
+        return True
 
     def selected(self, items: list[Any], path: tuple[Any, ...]) -> list[tuple[Any, tuple[Any, ...]]]:
         """Items whose condition holds, each with its path (original index)."""
@@ -113,6 +122,8 @@ class _Context:
             return [self.convert(item, inner, p) for item, p in self.selected(value, path)]
         if isinstance(value, BaseModel):
             cls = _model_type(target)
+            for source in getattr(value, "sources", ()) or ():
+                self.cited.setdefault(source, None)
             shared, guide_only = _plan(type(value), cls)
             missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
             if missing:
@@ -162,12 +173,17 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     complexity = engagement.complexity or blueprint.default_complexity
     scenario = engagement.scenario
     ctx = _Context(loaded, lang, complexity, scenario, {})
+    ctx.traits = frozenset(blueprint.traits) if blueprint.traits is not None else None
     ctx.variables = _template_variables(ctx, blueprint, engagement)
 
     meta = _meta(ctx, blueprint, engagement, complexity)
     team = _team(ctx, blueprint, engagement)
     role_names = _role_names(ctx, blueprint, engagement)
     goals = _goals(ctx, blueprint, engagement)
+    if engagement.goals is not None:
+        ctx.chosen_goals = frozenset(g.id for g in goals)
+        ctx.linked_tests = frozenset(t for entry in (engagement.goals or []) + engagement.add_goals
+                                     if isinstance(entry, GoalSpec) for t in entry.tests)
     overview = model.Overview(
         background=ctx.convert(blueprint.overview.background, list[model.Note], ("overview", "background")),
         goals=goals,
@@ -204,6 +220,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
         operations=operations,
         summary=summary,
     )
+    guide.references = _references(ctx, blueprint)
     if ctx.errors:
         raise UserError(ctx.errors)
     for trace in guide.traceability:
@@ -216,6 +233,13 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
                 )
             )
     return Resolution(guide, ctx.warnings)
+
+
+def _references(ctx: _Context, blueprint: bp.Blueprint) -> list[model.Source]:
+    """The register's sources that the guide's content cites, in order of first citation."""
+    register = {s.id: (i, s) for i, s in enumerate(blueprint.sources)}
+    return [ctx.convert(register[sid][1], model.Source, ("sources", register[sid][0]))
+            for sid in ctx.cited if sid in register]
 
 
 def _grouped(items: list[Any], key: Any) -> list[Any]:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from guidegen.document.chapters import architecture, data, implementation, operations, overview, summary, testing
+from guidegen.document.chapters import (
+    architecture,
+    data,
+    implementation,
+    operations,
+    overview,
+    references,
+    summary,
+    testing,
+)
 
 CHAPTERS = (overview.build, architecture.build, implementation.build, data.build, testing.build, operations.build,
-            summary.build)
+            summary.build, references.build)

@@ -278,6 +278,13 @@ def _risks(book: _Book) -> None:
     _spec_sheet(book, TABLES["risks"], book.t("ws_risks"), "risks", rows)
 
 
+def _references(book: _Book) -> None:
+    rows = [{"id": s.id, "title": s.title, "publisher": s.publisher or "", "url": s.url, "verified": s.verified}
+            for s in book.guide.references]
+    if rows:
+        _spec_sheet(book, TABLES["references"], book.t("ws_references"), "references", rows)
+
+
 def _index(book: _Book) -> None:
     """Hidden sheet telling import-mapping which sheet holds what (sheet, kind, entity, columns)."""
     ws = book.wb.create_sheet(INDEX_SHEET)
@@ -295,7 +302,7 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     book = _Book(guide)
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
-    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks):
+    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks, _references):
         build(book)
     _write_lists(book)
     _index(book)
