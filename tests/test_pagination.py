@@ -215,3 +215,26 @@ def test_pandoc_reads_every_caption_as_its_tables_caption(blueprint: str, lang: 
     tables = [b for b in ast["blocks"] if b["t"] == "Table"]
     read = [plain(t["c"][1][1][0]["c"]) for t in tables if t["c"][1][1]]
     assert read and read == [text.strip() for _, _, text in docx_captions(docx)]
+
+
+# --------------------------------------------------------------------------- no blank pages
+@pytest.mark.parametrize("blueprint", ["email-marketing", "erp"])
+def test_no_paragraph_exists_only_to_break_a_page_or_a_section(blueprint: str) -> None:
+    """Sections end in their last real paragraph, or (after a table) in the 1 pt paragraph a
+    table must be followed by; new pages start with pageBreakBefore, not a break paragraph.
+    (tests/test_real_readers.py checks the result: no blank page in LibreOffice's PDF.)"""
+    body = _document(rendered(blueprint, "docx", "en")).find(f"{W}body")
+    children = list(body)
+    assert not [br for br in body.iter(f"{W}br") if br.get(f"{W}type") == "page"]
+    assert len([p for p in body.iter(f"{W}pageBreakBefore")]) == 3  # document control, contents, chapter 1
+    ends = [p for p in children if p.tag == f"{W}p" and p.find(f"{W}pPr/{W}sectPr") is not None]
+    assert ends, "the built-in guide has landscape sections"
+    for p in ends:
+        if _text(p).strip():
+            continue
+        before = children[children.index(p) - 1]
+        assert before.tag == f"{W}tbl", "an empty paragraph carries a section break"
+        spacing = p.find(f"{W}pPr/{W}spacing")
+        assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("20", "exact")
+    last = children[-2]  # before the body's sectPr
+    assert _text(last).strip() or last.find(f"{W}pPr/{W}spacing").get(f"{W}line") == "20"

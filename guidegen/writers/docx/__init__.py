@@ -36,6 +36,8 @@ from guidegen.writers.docx.ooxml import (
     landscape_copy,
     paragraph,
     portrait_copy,
+    breaking_page_before,
+    ending_section,
     ppr_of,
     run,
     section_break,
@@ -88,6 +90,8 @@ class _Writer:
     # None: no bookmarks, and the TOC is left for Word to fill in.
     pages: dict[str, int] | None = None
     heading_count: int = 0
+    spacer_at: int = -1  # index in parts of the empty paragraph after the last table
+    break_before: bool = False  # the next element starts a new page
 
     @property
     def styles(self):  # noqa: ANN201 - StyleMap
@@ -102,7 +106,11 @@ class _Writer:
 
     def add(self, element: etree._Element | str) -> None:
         """Append body content (an element or WordprocessingML text) before the final sectPr."""
-        self.parts.append(element if isinstance(element, str) else fragment(element, self.document.element.nsmap))
+        text = element if isinstance(element, str) else fragment(element, self.document.element.nsmap)
+        if self.break_before:
+            text = breaking_page_before(text)
+            self.break_before = False
+        self.parts.append(text)
 
     def body_xml(self) -> bytes:
         """The body, to be put in place of the marker when the package is written: building a
@@ -135,7 +143,9 @@ class _Writer:
         self.page_break()
 
     def page_break(self) -> None:
-        self.add(paragraph(None, el("w:r", None, el("w:br", {"w:type": "page"}))))
+        """The next paragraph starts a new page (w:pageBreakBefore): a paragraph holding only
+        a page break lands on a page of its own, and makes it blank, when the page is full."""
+        self.break_before = True
 
     def toc(self) -> None:
         """A TOC field over Heading 1-3. Unpaginated, it is marked dirty so Word rebuilds it
@@ -191,7 +201,7 @@ class _Writer:
                     ending = copy.deepcopy(self.sect_pr) if breaks == 0 else portrait_copy(self.sect_pr)
                 else:
                     ending = landscape_copy(self.sect_pr)
-                self.add(section_break(ending))
+                self.end_section(ending)
                 breaks += 1
                 inside = wide
             self.block(block, landscape_width if inside else portrait_width)
@@ -199,6 +209,25 @@ class _Writer:
             final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
             self.sect_pr.getparent().replace(self.sect_pr, final)
             self.sect_pr = final
+        if self.spacer_at == len(self.parts) - 1:  # the document ends with a table
+            self.parts[-1] = fragment(section_break(), self.document.element.nsmap)
+
+    def end_section(self, sect_pr: etree._Element) -> None:
+        """End the section in its last paragraph: no empty paragraph exists only to carry the
+        break. After a table (whose spacer paragraph is last) the spacer carries it, shrunk to
+        1 pt so that it cannot spill onto a page of its own."""
+        nsmap = self.document.element.nsmap
+        self.break_before = False  # the section starts on a new page anyway
+        if self.parts and self.spacer_at != len(self.parts) - 1:
+            ended = ending_section(self.parts[-1], fragment(sect_pr, nsmap))
+            if ended is not None:
+                self.parts[-1] = ended
+                return
+        p = fragment(section_break(sect_pr), nsmap)
+        if self.parts and self.spacer_at == len(self.parts) - 1:
+            self.parts[-1] = p
+        else:
+            self.parts.append(p)
 
     def _landscape_flags(self, portrait_width: int) -> list[bool]:
         """Wide tables go landscape, together with the headings and prose just before them."""
@@ -274,6 +303,7 @@ class _Writer:
                              self.theme.border_color, self.levels(table), title))
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"]))
+        self.spacer_at = len(self.parts) - 1
 
     def gantt(self, gantt: L.Gantt, width: int) -> None:
         """The timeline as an editable table: one column per week, shaded where a phase runs."""
