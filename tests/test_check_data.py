@@ -328,7 +328,7 @@ def test_libreoffice_reads_every_sheet_of_the_report(tmp_path):
     report = tmp_path / "report.xlsx"
     code, _, err = run_cli("check-data", BLUEPRINT, "--entity", "customer", path, "--lang", "en", "--report", report)
     assert code == 1, err
-    result = run_tool([soffice, "--headless", "--convert-to",
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
                        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", report.name], tmp_path)
     assert result.returncode == 0, result.stderr
     failing_rows = (tmp_path / "report-customer failing rows.csv").read_text(encoding="utf-8").splitlines()

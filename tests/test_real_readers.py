@@ -28,7 +28,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path
             path = folder / f"{blueprint}-{lang}.docx"
             path.write_bytes(rendered(blueprint, "docx", lang))
             names[(blueprint, lang)] = path
-    result = run_tool([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo", "--convert-to", "pdf",
+                       "--outdir", str(folder)]
                       + [p.name for p in names.values()], folder, timeout=600)
     assert result.returncode == 0, result.stderr
     return {key: path.with_suffix(".pdf") for key, path in names.items()}
@@ -99,7 +100,7 @@ def test_libreoffice_converts_every_workbook_sheet_to_csv(tmp_path: Path, bluepr
     soffice = need_tool("soffice")
     path = tmp_path / "book.xlsx"
     path.write_bytes(rendered(blueprint, "xlsx", lang))
-    result = run_tool([soffice, "--headless", "--convert-to",
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
                        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", path.name], tmp_path)
     assert result.returncode == 0, result.stderr
     import openpyxl

@@ -107,7 +107,7 @@ def test_people_name_the_owners_and_the_raci_matrix_has_a_row_per_role() -> None
 def test_placeholders_are_filled_and_engagement_values_stay_literal() -> None:
     guide = resolve(software="Mailchimp", crm="Salesforce", client="ACME", lang="en").guide
     assert guide.meta.title == "Salesforce ↔ Mailchimp integration guide"
-    assert "ACME runs Salesforce" in guide.overview.background[0].text
+    assert "At ACME, Salesforce is in place" in guide.overview.background[0].text
     guide = resolve(software="{{ crm }}", lang="en").guide
     assert "{{ crm }}" in guide.meta.title
 

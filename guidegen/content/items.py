@@ -353,6 +353,9 @@ class FieldMapping(ServesGoals):
     note: Text | None = Field(None, description="Remarks.")
     enum: Ident | None = Field(None, description="Id of the code set (in data.enums) that maps this field's values.")
     status: MappingStatus = Field("mapped", description="Review status: mapped, to_review, approved, not_required, deprecated.")
+    reviewer: str | None = Field(None, description="Who decided the review status (filled in by import-mapping from the workbook).")
+    decided: dt.date | None = Field(None, description="Date of the review decision, YYYY-MM-DD.")
+    comment: str | None = Field(None, description="The reviewer's comment on the row.")
     source_object: str | None = Field(None, description="Source object when it differs from the entity's.")
     target_object: str | None = Field(None, description="Target object when it differs from the entity's.")
     checks: Checks | None = Field(

@@ -42,6 +42,9 @@ class ColumnSpec:
     document: bool = True  # shown in the DOCX / Markdown / HTML table
     workbook: bool = True  # shown on the workbook sheet
     sheet_label: str | None = None  # header on the workbook sheet, when it differs from the document's
+    locked: bool = False  # protected on the workbook sheet: the importer's keys and columns it does not read
+    prompt: str | None = None  # locale key of the input prompt shown when a workbook cell is selected
+    date: bool = False  # a real date cell on the workbook sheet
 
     @property
     def workbook_label(self) -> str:
@@ -136,13 +139,14 @@ TABLES: dict[str, TableSpec] = {
             C("topic", "col_topic", W.LABEL), C("standard", "col_standard", W.LONG),
             C("example", "col_example", W.PHRASE, literal=True))),
         TableSpec("mapping", "cap_mapping", (
-            C("key", "col_key", W.LABEL, literal=True, document=False),
-            C("source_system", "col_source_system", W.CODE, document=False),
-            C("source_object", "col_source_object", W.LABEL, literal=True, document=False),
+            C("key", "col_key", W.LABEL, literal=True, document=False, sheet_label="col_row_key", locked=True,
+              prompt="xl_prompt_key"),
+            C("source_system", "col_source_system", W.CODE, document=False, locked=True),
+            C("source_object", "col_source_object", W.LABEL, literal=True, document=False, locked=True),
             C("source", "col_source_field", 1.6, literal=True, min_chars=8),
             C("source_type", "col_source_type", W.CODE, choices="field_type", document=False),
-            C("target_system", "col_target_system", W.CODE, document=False),
-            C("target_object", "col_target_object", W.LABEL, literal=True, document=False),
+            C("target_system", "col_target_system", W.CODE, document=False, locked=True),
+            C("target_object", "col_target_object", W.LABEL, literal=True, document=False, locked=True),
             C("target", "col_target_field", 1.8, literal=True, min_chars=8),
             C("type", "col_type", W.CODE, min_chars=5, choices="field_type", sheet_label="col_target_type"),
             C("required", "col_required", W.FLAG, min_chars=3, choices="yes_no"),
@@ -154,7 +158,11 @@ TABLES: dict[str, TableSpec] = {
             C("description", "col_description", W.PHRASE, document=False),
             C("note", "col_note", 1.5, optional=True),
             C("enum", "col_code_set_id", W.LABEL, literal=True, document=False),
-            C("status", "col_status", W.CODE, choices="status", document=False)), wide=True),
+            # review columns: the client team's decision per row, read back by import-mapping
+            C("status", "col_status", W.CODE, choices="status", document=False, prompt="xl_prompt_status"),
+            C("reviewer", "col_reviewer", W.LABEL, document=False, prompt="xl_prompt_reviewer"),
+            C("decided", "col_decided", W.CODE, document=False, prompt="xl_prompt_decided", date=True),
+            C("comment", "col_comment", W.PHRASE, document=False, prompt="xl_prompt_comment")), wide=True),
         TableSpec("enum", "cap_enum", (
             C("code_set", "col_code_set_id", W.LABEL, literal=True, document=False),
             C("code_set_name", "col_code_set", W.LABEL, document=False),

@@ -59,3 +59,8 @@ CODE_GROUPS: dict[str, tuple[str, ...]] = {
     "test_status": get_args(TestStatus),
     "lang": LANGS,
 }
+
+
+def review_status(status: str) -> str:
+    """The status a reviewer sees: a row the blueprint only marks as mapped still awaits review."""
+    return "to_review" if status == "mapped" else status

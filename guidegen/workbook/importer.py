@@ -10,6 +10,7 @@ Invalid edits are refused with Sheet!Cell references and nothing is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -28,16 +29,17 @@ from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.core.files import atomic_write
 from guidegen.core.markdown import markdown_to_plain
-from guidegen.core.vocab import LANGS
+from guidegen.core.vocab import LANGS, review_status
 from guidegen.guide.model import FieldMapping, Guide
 from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.workbook.reader import SheetRows, WorkbookContent, read_workbook
 
 _TEXT_KEYS = ("rule", "validation", "description", "note")
-_SCALAR_KEYS = ("source", "target", "type", "source_type", "required", "direction", "default", "example", "enum", "status")
+_SCALAR_KEYS = ("source", "target", "type", "source_type", "required", "direction", "default", "example", "enum", "status",
+                "reviewer", "decided", "comment")
 _FIELD_ORDER = ("id", "source", "target", "description", "type", "source_type", "required", "direction", "rule",
-                "validation", "default", "example", "note", "enum", "status")
+                "validation", "default", "example", "note", "enum", "status", "reviewer", "decided", "comment")
 
 
 @dataclass
@@ -204,8 +206,13 @@ class _Plan:
         if not values.get("type"):
             self.problem(sheet, number, "type", "the target type is empty", expected="a data type from the drop-down")
             ok = False
-        for key in ("key", "source", "target", "default", "example", "enum") + _TEXT_KEYS:
+        for key in ("key", "source", "target", "default", "example", "enum", "reviewer", "comment") + _TEXT_KEYS:
             row.setdefault(key, values.get(key, ""))
+        row["decided"] = _date(values.get("decided", ""))
+        if row["decided"] is False:
+            self.problem(sheet, number, "decided", "invalid decision date", expected="a date, e.g. 2026-12-03",
+                         given=repr(values.get("decided")))
+            ok = False
         return row if ok else None
 
     def _mapping(self, sheet: SheetRows) -> None:
@@ -283,8 +290,8 @@ class _Plan:
                 continue
             if key == "direction" and new == entity.direction and "direction" not in node:
                 continue
-            if key == "status" and new is None:
-                continue
+            if key == "status" and (new is None or new == review_status(old)):
+                continue  # a row the blueprint marks as mapped shows "to review" in the workbook
             if (new or None) == (old or None) or (key in ("type",) and new is None):
                 continue
             if new in (None, "") and key in node:
@@ -335,8 +342,8 @@ class _Plan:
             values["direction"] = None
         if values.get("source_type") == values.get("type"):
             values["source_type"] = None
-        if values.get("status") == "mapped":
-            values["status"] = None
+        if values.get("status") and review_status(values["status"]) == "to_review":
+            values["status"] = None  # the default: not yet reviewed
         for name in _FIELD_ORDER:
             value = values.get(name)
             if value in (None, ""):
@@ -420,6 +427,16 @@ class _Plan:
             return
         code_set_node["values"].remove(node)
         self.changes.append(Change("-", f"{code_set}.{value.source or value.target}", f"{value.source or '—'} → {value.target}"))
+
+
+def _date(text: str) -> dt.date | None | bool:
+    """A decision date from its cell (a date cell reads back as an ISO timestamp); False when unreadable."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return False
 
 
 def _default_key(source: str, target: str) -> str:

@@ -77,7 +77,10 @@ def read_workbook(path: Path) -> WorkbookContent:
             if kind not in ("mapping", "enums"):
                 continue
             expected = list(TABLES["mapping" if kind == "mapping" else "enum"].codes())
-            if keys.split(",") != expected:
+            # A workbook written before columns were added (e.g. the review columns) still reads:
+            # its columns must be known ones, in their declared order.
+            given = keys.split(",")
+            if given != [code for code in expected if code in given] or given[:1] != expected[:1]:
                 raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!D{number}"), "the workbook index is damaged",
                                        expected=",".join(expected), given=keys,
                                        hint="import a workbook exported by 'guidegen render --format xlsx'")

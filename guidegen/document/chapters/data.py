@@ -27,19 +27,41 @@ def _join_note(*parts: str | None) -> str:
     return "\n\n".join(x for x in parts if x)
 
 
-def _status_note(b: Builder, status: str) -> str | None:
-    """The review status, shown in the note column unless the row is simply mapped."""
-    if status == "mapped":
+def _status_note(b: Builder, f: FieldMapping) -> str | None:
+    """The review status (with who decided and when), shown in the note column unless the row is simply mapped."""
+    if f.status == "mapped" and not (f.reviewer or f.decided):
         return None
-    return f"*{b.t('col_status')}{b.colon()}{b.code('status', status)}*"
+    who = ", ".join(x for x in (f.reviewer, f.decided.isoformat() if f.decided else None) if x)
+    status = b.code("status", f.status) + (b.parenthesis(who) if who else "")
+    comment = f"{b.t('col_comment')}{b.colon()}{f.comment}" if f.comment else ""
+    return f"*{b.t('col_status')}{b.colon()}{status}*" + (f"\n\n{comment}" if comment else "")
+
+
+def approval_summary(b: Builder, entities: list[Entity]) -> str:
+    """'87 of 120 fields approved, last decision 2026-12-03'."""
+    fields = [f for e in entities for f in e.fields]
+    approved = sum(1 for f in fields if f.status == "approved")
+    dates = [f.decided for f in fields if f.decided]
+    if dates:
+        return b.t("approval_summary_dated", a=approved, b=len(fields), date=max(dates).isoformat())
+    return b.t("approval_summary", a=approved, b=len(fields))
+
+
+def shown_field(field: str, none_mark: str) -> str:
+    """How a document shows a mapping field: ``none_mark`` where the blueprint writes n/a or -
+    (no such field), else the field as written.
+
+    The workbook keeps the literal n/a that import-mapping reads back; documents show the
+    language's dash, not an English abbreviation in a Chinese table."""
+    return none_mark if field.strip().lower() in ("n/a", "-") else field
 
 
 def mapping_row(b: Builder, e: Entity, f: FieldMapping) -> dict[str, str]:
     return {
-        "source": f.source, "target": f.target, "type": type_label(b, f.source_type or f.type, f.type),
+        "source": shown_field(f.source, b.t("none")), "target": shown_field(f.target, b.t("none")), "type": type_label(b, f.source_type or f.type, f.type),
         "required": b.yes_no(f.required), "direction": direction_arrow(e.source, f.direction or e.direction),
         "rule": f.rule or "", "validation": f.validation or "", "example": f.example or "",
-        "note": _join_note(f.description, f.note, _status_note(b, f.status)),
+        "note": _join_note(f.description, f.note, _status_note(b, f)),
     }
 
 
@@ -51,6 +73,7 @@ def build(b: Builder) -> None:
     b.section(2, "s_keys", [d.keys], lambda: b.notes(d.keys))
     if d.entities:
         b.heading(2, "s_mappings")
+        b.prose(approval_summary(b, d.entities))
         for e in d.entities:
             b.heading(3, e.name, raw=True)
             intro = b.t(

@@ -20,7 +20,8 @@ from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,20 +30,68 @@ from openpyxl.writer.excel import ExcelWriter
 
 from guidegen.core import i18n
 from guidegen.guide.model import Guide
-from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, TableSpec
+from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT, ColumnSpec, TableSpec
 from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
 from guidegen.core.text import clean_text
-from guidegen.core.vocab import CODE_GROUPS
+from guidegen.core.vocab import CODE_GROUPS, review_status
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
-_HEADER_FONT = Font(bold=True, color="1F3864")
+# Fonts are named explicitly: a cell without a font name shows in the reader's default, often a
+# serif. LibreOffice substitutes metric-compatible fonts (Carlito, Noto Sans CJK) when absent.
+_FONT_NAMES = {"zh": "Microsoft YaHei"}
+_LATIN_FONT = "Calibri"
+FONT_SIZE = 10  # body and header text, in points
+_DATE_FORMAT = "yyyy-mm-dd"
+# Row shading by review status on mapping sheets (Excel's own good / neutral / muted tones).
+_STATUS_FILLS = {"approved": "C6EFCE", "to_review": "FFEB9C", "mapped": "FFEB9C", "not_required": "EDEDED",
+                 "deprecated": "EDEDED"}
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="8EAADB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+
+# Print layout. Sheets are printed at a fixed scale (never "fit to one page wide", which
+# shrank a 23-column sheet to 3-4 pt): the smallest paper and orientation that holds the sheet
+# at 100 %, else A3 landscape at no less than 80 % (10 pt text prints at >= 8 pt) with the
+# columns that do not fit on following pages and the key column repeated.
+MIN_PRINT_SCALE = 80
+_MARGIN_IN = 0.7  # Excel's default left and right margins
+_PAPERS = (("9", "portrait", 8.27), ("9", "landscape", 11.69), ("8", "landscape", 16.54))  # A4, A4, A3 (width, inches)
+_LINE_PT = {"zh": 17.0}  # a line of 10 pt text in the body font (Microsoft YaHei / Noto Sans CJK are taller)
+_LATIN_LINE_PT = 13.5
+
+
+def _column_points(width: float) -> float:
+    """Printed width of a column of ``width`` characters (Excel: 7 px per character + 5 px padding at 96 dpi)."""
+    return (width * 7 + 5) * 0.75
+
+
+def print_layout(widths: Sequence[float]) -> tuple[str, str, int]:
+    """(paper size code, orientation, scale %) for a sheet with these column widths."""
+    need = sum(_column_points(w) for w in widths)
+    for paper, orientation, inches in _PAPERS:
+        printable = (inches - 2 * _MARGIN_IN) * 72
+        if need <= printable:
+            return paper, orientation, 100
+    printable = (_PAPERS[-1][2] - 2 * _MARGIN_IN) * 72
+    return _PAPERS[-1][0], _PAPERS[-1][1], max(MIN_PRINT_SCALE, min(100, int(100 * printable / need)))
+
+
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell needs in a column ``width`` characters wide."""
+    if value is None or isinstance(value, Formula):
+        return 1
+    text = markdown_to_plain(str(value)) if isinstance(value, str) else str(value)
+    room = max(width - 1.5, 1)
+    return sum(max(1, -(-_units(line) // room)) for line in text.split("\n"))
+
+
+class Formula(str):
+    """A live formula (written by this module, never taken from content)."""
+
 
 def _units(text: str) -> int:
     longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
@@ -74,7 +123,8 @@ class _Book:
         self.index: list[list[str]] = []
         self.lists = Lists()
         self.lists_title = ""
-        self._styles: dict[str, StyleArray] = {}
+        self._styles: dict[tuple[bool, bool, str | None], StyleArray] = {}
+        self.font = _FONT_NAMES.get(self.lang, _LATIN_FONT)
 
     def t(self, key: str, **values: Any) -> str:
         return i18n.t(self.lang, key, **values)
@@ -85,8 +135,13 @@ class _Book:
         m = self.guide.meta
         return i18n.code(self.lang, group, value, crm=m.crm, software=m.software)
 
-    def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False) -> WriteOnlyCell:
+    def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False, locked: bool = True,
+             date: bool = False, number_format: str | None = None) -> WriteOnlyCell:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
+        if isinstance(value, Formula):
+            cell = WriteOnlyCell(ws, value=str(value))
+            cell._style = StyleArray(self._style(ws, header, locked, number_format))
+            return cell
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
             if len(value) > MAX_CELL_TEXT:  # Excel's limit per cell
@@ -94,54 +149,147 @@ class _Book:
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
         if isinstance(value, str) and needs_text_protection(value):
             cell.data_type = "s"  # text, never a formula
+        if (date or isinstance(value, dt.date)) and not header:
+            number_format = _DATE_FORMAT
         # Styles are copied as index arrays from a prototype cell: assigning style objects to
         # every cell makes openpyxl hash them each time, which dominates large workbooks.
-        cell._style = StyleArray(self._style(ws, header))
+        cell._style = StyleArray(self._style(ws, header, locked or header, number_format))
         return cell
 
-    def _style(self, ws: Any, header: bool) -> StyleArray:
-        key = "header" if header else "body"
+    def _style(self, ws: Any, header: bool, locked: bool = True, number_format: str | None = None) -> StyleArray:
+        key = (header, locked, number_format)
         if key not in self._styles:
             proto = WriteOnlyCell(ws)
             if header:
-                proto.font, proto.fill, proto.alignment, proto.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN, _BORDER
+                proto.font = Font(name=self.font, size=FONT_SIZE, bold=True, color="1F3864")
+                proto.fill, proto.alignment, proto.border = _HEADER_FILL, _HEADER_ALIGN, _BORDER
             else:
+                proto.font = Font(name=self.font, size=FONT_SIZE)
                 proto.alignment, proto.border = _WRAP, _BORDER
+            if not locked:
+                proto.protection = Protection(locked=False)
+            if number_format:
+                proto.number_format = number_format
             self._styles[key] = proto._style
         return self._styles[key]
 
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
-              literal: Sequence[int] = ()) -> None:
-        """One data sheet: header row, rows, and every working feature."""
+              literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = (),
+              blocks: Sequence[tuple[list[str], list[list[Any]]]] = (), formats: dict[int, str] | None = None) -> Any:
+        """One data sheet: header row, rows, and every working feature.
+
+        ``columns`` (from a table declaration) adds the review features: input prompts, date
+        cells, row shading by status and, when a column is locked, sheet protection. ``blocks``
+        are further small tables (header, rows) below the first, after an empty row;
+        ``formats`` gives number formats by column (0-based).
+        """
         title = sheet_title(name, self.taken)
         ws = self.wb.create_sheet(title)
+        validations = validations or {}
+        extra = [r for head, body in blocks for r in [head, *body]]
+        widths: list[float] = []
         for index, header in enumerate(headers, 1):
-            values = [header] + [row[index - 1] for row in rows[:500]]
-            width = max(_units(markdown_to_plain(str(v))) if v is not None else 0 for v in values)
-            ws.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 60))
+            values = [header] + [row[index - 1] for row in rows[:500]] + [r[index - 1] for r in extra if len(r) >= index]
+            values += self.lists.columns.get(validations.get(index, ""), [])  # room for every drop-down label
+            width = max(_units(markdown_to_plain(str(v))) if v is not None and not isinstance(v, Formula) else 0
+                        for v in values)
+            widths.append(max(8, min(width + 2, 60)))
+            ws.column_dimensions[get_column_letter(index)].width = widths[-1]
         ws.freeze_panes = "B2"
         last_col = get_column_letter(len(headers))
         last_row = max(len(rows) + 1, 2)
         ws.auto_filter.ref = f"A1:{last_col}{last_row}"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        for column, list_key in (validations or {}).items():
+        self._print_setup(ws, widths, title)
+        line = _LINE_PT.get(self.lang, _LATIN_LINE_PT)
+        for number, row in enumerate([headers, *rows, *([[]] if blocks else []), *extra], 1):
+            lines = max((_lines(v, w) for v, w in zip(row, widths)), default=1)
+            ws.row_dimensions[number].height = round(min(lines * line + 4, 409), 1)  # 409 pt: Excel's limit
+        prompts = {i: c.prompt for i, c in enumerate(columns, 1) if c.prompt}
+        end = len(rows) + 1 + EXTRA_ROWS
+        for column, list_key in validations.items():
             letter = get_column_letter(column)
             dv = DataValidation(type="list", formula1=self.lists.formula(list_key, self.lists_title), allow_blank=True)
             dv.error = self.t("xl_invalid_choice")
             dv.errorTitle = headers[column - 1]
             dv.showErrorMessage = True
-            dv.add(f"{letter}2:{letter}{len(rows) + 1 + EXTRA_ROWS}")
+            self._prompt(dv, headers[column - 1], prompts.pop(column, None))
+            dv.add(f"{letter}2:{letter}{end}")
             ws.data_validations.append(dv)
+        for column, spec in enumerate(columns, 1):
+            letter = get_column_letter(column)
+            if spec.date:
+                dv = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
+                dv.error, dv.errorTitle, dv.showErrorMessage = self.t("xl_invalid_date"), headers[column - 1], True
+            elif column in prompts:
+                dv = DataValidation(type="custom", formula1="TRUE", allow_blank=True)  # a prompt, no restriction
+            else:
+                continue
+            self._prompt(dv, headers[column - 1], prompts.get(column))
+            dv.add(f"{letter}2:{letter}{end}")
+            ws.data_validations.append(dv)
+        self._review_features(ws, columns, end)
+        locked = {i for i, c in enumerate(columns) if c.locked}
+        dates = {i for i, c in enumerate(columns) if c.date}
+        formats = formats or {}
         ws.append([self.cell(ws, h, header=True) for h in headers])
         for row in rows:
-            ws.append([self.cell(ws, v, literal=i in literal) for i, v in enumerate(row)])
+            ws.append([self.cell(ws, v, literal=i in literal, locked=i in locked or not locked, date=i in dates,
+                                 number_format=formats.get(i)) for i, v in enumerate(row)])
+        for head, body in blocks:
+            ws.append([])
+            ws.append([self.cell(ws, h, header=True) for h in head])
+            for row in body:
+                ws.append([self.cell(ws, v, locked=False) for v in row])  # filled in by hand
         self.index.append([title, kind, entity, ",".join(keys)])
+        return ws
+
+    def _print_setup(self, ws: Any, widths: Sequence[float], title: str) -> None:
+        """Paper, orientation and scale that keep text legible; header (client, title, sheet) and page numbers."""
+        paper, orientation, scale = print_layout(widths)
+        ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.scale = paper, orientation, scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+        ws.print_title_rows = "1:1"
+        if scale < 100 or paper == "8":
+            ws.print_title_cols = "A:A"  # the key column on every page of a wide sheet
+        m = self.guide.meta
+        escape = lambda text: text.replace("&", "&&")  # noqa: E731 - '&' starts a header code
+        for part, text in ((ws.oddHeader.left, escape(m.client or "")), (ws.oddHeader.center, escape(m.title)),
+                           (ws.oddHeader.right, "&A"), (ws.oddFooter.center, self.t("xl_page"))):
+            part.text, part.size, part.font = text, FONT_SIZE, self.font
+
+    def _prompt(self, dv: DataValidation, title: str, key: str | None) -> None:
+        if not key:
+            return
+        labels = {c: self.code("status", c) for c in CODE_GROUPS["status"]}
+        dv.prompt, dv.promptTitle, dv.showInputMessage = self.t(key, **labels)[:255], title[:32], True
+
+    def _review_features(self, ws: Any, columns: Sequence[ColumnSpec], end: int) -> None:
+        """Row shading by status; with locked columns, protection that leaves the others editable."""
+        if not columns:
+            return
+        last = get_column_letter(len(columns))
+        for column, spec in enumerate(columns, 1):
+            if spec.choices != "status":
+                continue
+            letter = get_column_letter(column)
+            for status, color in _STATUS_FILLS.items():
+                label = self.code("status", status).replace('"', '""')
+                fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
+                ws.conditional_formatting.add(f"A2:{last}{end}", FormulaRule(formula=[f'${letter}2="{label}"'], fill=fill))
+        if not any(c.locked for c in columns):
+            return
+        for column, spec in enumerate(columns, 1):
+            if not spec.locked:  # empty cells below the data take the column's style: new rows stay editable
+                dimension = ws.column_dimensions[get_column_letter(column)]
+                dimension.protection = Protection(locked=False)
+                if spec.date:
+                    dimension.number_format = _DATE_FORMAT
+        # Protection without a password: it guards against accidents, not people. Filtering,
+        # sorting and resizing stay allowed.
+        p = ws.protection
+        p.sheet = True
+        p.autoFilter = p.sort = p.formatColumns = p.formatRows = p.formatCells = False
 
 
 def _lists(book: _Book) -> None:
@@ -171,22 +319,64 @@ def _engagement(book: _Book) -> None:
         [book.t("param_software"), m.software],
         [book.t("cover_integration"), m.integration],
         [book.t("cover_type"), m.software_kind],
-        [book.t("param_blueprint"), m.blueprint],
         [book.t("cover_complexity"), book.code("complexity", m.complexity)],
         [book.t("cover_scenario"), book.code("scenario", m.scenario)],
         [book.t("param_language"), book.code("lang", m.lang)],
         [book.t("s_phases"), book.t("weeks_range", a=lo, b=hi)],
-        [book.t("param_start_date"), m.start_date.isoformat() if m.start_date else ""],
+        [book.t("param_start_date"), m.start_date],
         [book.t("cover_version"), m.version],
-        [book.t("cover_date"), m.date.isoformat()],
+        [book.t("cover_date"), m.date],
         [book.t("cover_author"), m.author or ""],
         [book.t("param_generator"), "guidegen"],
-        ["", ""],
-        [book.t("signoff"), book.t("col_name")],
     ]
-    rows += [[book.t(k), ""] for k in ("signoff_prepared", "signoff_reviewed", "signoff_approved")]
     headers = [book.t("col_parameter"), book.t("col_param_value")]
     book.sheet(book.t("ws_engagement"), "engagement", headers, rows)
+
+
+def _instructions(book: _Book) -> None:
+    """How to review, what each status means and what not to change."""
+    labels = {c: book.code("status", c) for c in CODE_GROUPS["status"]}
+    keys = ("xl_howto_review", "xl_howto_status", "xl_howto_edit", "xl_howto_add", "xl_howto_keep", "xl_howto_summary")
+    rows = [[n, book.t(k, **labels)] for n, k in enumerate(keys, 1)]
+    book.sheet(book.t("ws_instructions"), "instructions", [book.t("col_step"), book.t("col_instruction")], rows)
+
+
+def _summary(book: _Book) -> None:
+    """Rows per status per entity as live formulas over the mapping sheets, and the sign-off block."""
+    g = book.guide
+    codes = TABLES["mapping"].codes()
+    status = get_column_letter(codes.index("status") + 1)
+    source = get_column_letter(codes.index("source") + 1)
+    statuses = CODE_GROUPS["status"]
+    names = {e.id: e.name for e in g.data.entities}
+    sheets = [(title, entity) for title, kind, entity, _ in book.index if kind == "mapping"]
+    rows: list[list[Any]] = []
+    total_col = get_column_letter(len(statuses) + 2)
+    approved_col = get_column_letter(statuses.index("approved") + 2)
+    for n, (title, entity) in enumerate(sheets, 2):
+        end = sum(1 for e in g.data.entities if e.id == entity for _ in e.fields) + 1 + EXTRA_ROWS
+        where = quote_sheetname(title)
+        counts = [Formula(f'=COUNTIF({where}!${status}$2:${status}${end},"{book.code("status", s).replace(chr(34), chr(34) * 2)}")')
+                  for s in statuses]
+        rows.append([names.get(entity, entity), *counts, Formula(f"=COUNTA({where}!${source}$2:${source}${end})"),
+                     Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
+    last = len(sheets) + 1
+    n = last + 1
+    rows.append([book.t("xl_total"), *[Formula(f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})")
+                                        for c in range(2, len(statuses) + 3)],
+                 Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
+    headers = [book.t("col_entity"), *[book.code("status", s) for s in statuses], book.t("col_total"),
+               book.t("col_percent_approved")]
+    approvals = [[a.role, a.name or "", a.date, ""] for a in g.approvals] or [
+        [book.t(k), "", None, ""] for k in ("signoff_prepared", "signoff_reviewed", "signoff_approved")]
+    signoff = [book.t(c.label) for c in TABLES["approvals"].columns]
+    order = [c.code for c in TABLES["approvals"].columns]  # role, name, signature, date
+    block = [[row[("role", "name", "date", "signature").index(code)] for code in order] for row in approvals]
+    book.sheet(book.t("ws_summary"), "summary", headers, rows, blocks=[(signoff, block)],
+               formats={len(headers) - 1: "0%"})
+    # Written after the mapping sheets (its formulas name them), shown right after the instructions.
+    sheets = book.wb._sheets  # write-only sheets are not in Workbook.worksheets, so move_sheet cannot see them
+    sheets.insert(1, sheets.pop())
 
 
 def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[dict[str, Any]], entity: str = "") -> None:
@@ -195,7 +385,7 @@ def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[d
     validations = {i: c.choices for i, c in enumerate(columns, 1) if c.choices}
     literal = [i for i, c in enumerate(columns) if c.literal]
     book.sheet(name, kind, [book.t(c.workbook_label) for c in columns], [[row.get(c.code, "") for c in columns] for row in rows],
-               validations, entity=entity, keys=[c.code for c in columns], literal=literal)
+               validations, entity=entity, keys=[c.code for c in columns], literal=literal, columns=columns)
 
 
 def _mappings(book: _Book) -> None:
@@ -212,7 +402,8 @@ def _mappings(book: _Book) -> None:
                 "direction": book.code("direction", f.direction), "rule": f.rule or "",
                 "validation": f.validation or "", "default": f.default or "", "example": f.example or "",
                 "description": f.description or "", "note": f.note or "", "enum": f.enum or "",
-                "status": book.code("status", f.status),
+                "status": book.code("status", review_status(f.status)),
+                "reviewer": f.reviewer or "", "decided": f.decided, "comment": f.comment or "",
             }
             for f in e.fields
         ]
@@ -302,7 +493,8 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     book = _Book(guide)
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
-    for build in (_engagement, _mappings, _enums, _rules, _tests, _traceability, _plan, _metrics, _risks, _references):
+    for build in (_instructions, _engagement, _mappings, _summary, _enums, _rules, _tests, _traceability, _plan,
+                  _metrics, _risks, _references):
         build(book)
     _write_lists(book)
     _index(book)
