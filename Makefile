@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/guidegen render --all --lang zh --lang en --out output
+	$(BIN)/guidegen render --all --lang zh --lang en --out output \
+	  $$(command -v soffice >/dev/null && command -v pdfinfo >/dev/null && echo --paginate --format docx --format pdf --format md --format xlsx)
 
 serve: $(STAMP)
 	$(BIN)/guidegen serve

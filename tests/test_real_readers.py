@@ -111,3 +111,28 @@ def test_libreoffice_converts_every_workbook_sheet_to_csv(tmp_path: Path, bluepr
     for sheet in sheets:
         text = (tmp_path / f"book-{sheet}.csv").read_text(encoding="utf-8")
         assert text.strip(), f"sheet {sheet} converted empty"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_no_page_carries_only_its_header_and_footer(pdfs, blueprint: str, lang: str) -> None:
+    """No blank page: a table filling a page is not followed by a page holding only the empty
+    paragraph after it or a section break."""
+    import re
+
+    from guidegen.document.layout import build_document
+
+    pdf = pdfs[(blueprint, lang)]
+    doc = build_document(guide_for(blueprint, lang))
+    footer = re.compile(re.escape(doc.labels["page_x_of_y"]).replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+")
+                        .replace(r"\ ", r"\s*"))
+    title = "".join(doc.properties.title.split())
+    pages = run_tool([need_tool("pdftotext"), "-layout", str(pdf), "-"], pdf.parent).stdout.split("\f")[:-1]
+    assert len(pages) >= 10
+    blank = []
+    for number, page in enumerate(pages, 1):
+        content = [line for line in page.splitlines()
+                   if line.strip() and "".join(line.split()) != title and not footer.fullmatch(line.strip())]
+        if not content:
+            blank.append(number)
+    assert not blank, f"pages with only header and footer: {blank} of {len(pages)}"

@@ -112,13 +112,16 @@ def _list_goals(bp: Any) -> None:
               "left out too ('guidegen list BLUEPRINT' shows the goals).")
 @click.option("--add-goal", "add_goals", multiple=True, help="Business goal added to the blueprint's goals. Repeatable.")
 @click.option("--lang", "langs", multiple=True, type=click.Choice(LANGS), help="Document language (default zh): one of the locale files. Repeat to render several.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, md, xlsx or html; repeatable (default: docx, md and xlsx).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="docx, pdf, md, xlsx or html; repeatable (default: docx, md and xlsx). pdf needs LibreOffice.")
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @click.option("--date", "doc_date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Document date YYYY-MM-DD (default: $SOURCE_DATE_EPOCH, else today).")
 @click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Project start date YYYY-MM-DD; phases get calendar dates.")
 @click.option("--doc-version", "version", help="Document version (default 1.0).")
 @click.option("--author", help="Document author.")
 @click.option("--template", type=click.Path(dir_okay=False), help="Corporate Word template (.docx): its styles, page setup, header and footer are used.")
+@click.option("--paginate/--no-paginate", default=None,
+              help="Lay the DOCX out with LibreOffice once and write the page numbers into its table of contents "
+                   "(no 'update fields?' prompt in Word). Always done for pdf. Needs LibreOffice and poppler.")
 @click.option("--force", is_flag=True, help="Overwrite outputs even if they were edited since guidegen wrote them.")
 @click.option("--all", "render_all", is_flag=True, help="Render every available blueprint (x --lang x --complexity).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Parallel processes when rendering several guides (default: CPU count).")
@@ -150,6 +153,10 @@ def render_command(blueprint: str | None, project_file: str | None, render_all: 
         options["blueprint"] = blueprint
     engagement = with_overrides(base, **options)
     out_dir = Path(out) if out else (base_dir / base.out if project_file and base.out else Path("output"))
+    if engagement.paginate or "pdf" in engagement.formats:
+        from guidegen.writers.libreoffice import require_tools
+
+        require_tools("--paginate" if engagement.paginate else "--format pdf")
     if render_all:
         names = list(blueprint_files(blueprint_dirs))
     else:

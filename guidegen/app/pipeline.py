@@ -60,7 +60,7 @@ def render(
     """Resolve the guide and run every requested writer; raises UserError on bad input."""
     resolution = resolve_guide(loaded or load_for(engagement, extra_dirs), engagement)
     loaded = None  # the blueprint is no longer needed: free its memory before the writers run
-    options = WriterOptions(template=_template(engagement))
+    options = WriterOptions(template=_template(engagement), paginate=engagement.paginate)
     stem = output_stem(resolution.guide)
     outputs = []
     for fmt in dict.fromkeys(engagement.formats):

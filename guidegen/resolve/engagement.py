@@ -53,7 +53,7 @@ def _clean_value(value: Any) -> Any:
         return {k: _clean_value(v) for k, v in value.items()}
     return value
 
-Format = Literal["docx", "md", "xlsx", "html"]
+Format = Literal["docx", "pdf", "md", "xlsx", "html"]
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")  # the default: the deliverable, the wiki text, the workbook
 
 
@@ -116,7 +116,7 @@ class Engagement(Strict):
     scenario: Scenario = Field("new", description="new (onboarding) or upgrade (replacing a running integration).")
     lang: Lang = Field("zh", description="Language of the guide: zh or en.")
     formats: Annotated[list[Format], BeforeValidator(listify)] = Field(
-        default_factory=lambda: list(FORMATS), description="Output formats: docx, md, xlsx, html (default: docx, md and xlsx)."
+        default_factory=lambda: list(FORMATS), description="Output formats: docx, pdf, md, xlsx, html (default: docx, md and xlsx)."
     )
     goals: list[GoalEntry] | None = Field(None, description="Goals replacing the blueprint's defaults.")
     add_goals: list[GoalEntry] = Field(default_factory=list, description="Goals added to the blueprint's (or to 'goals').")
@@ -130,6 +130,7 @@ class Engagement(Strict):
     variables: dict[Id, str] = Field(default_factory=dict, description="Values for the blueprint's placeholders.")
     out: str | None = Field(None, description="Output folder (default: output/).")
     template: str | None = Field(None, description="Corporate Word template (.docx) for the DOCX.")
+    paginate: bool = Field(False, description="Lay the DOCX out with LibreOffice and store the TOC's page numbers (always for pdf).")
 
     @field_validator("version", mode="before")
     @classmethod

@@ -21,6 +21,8 @@ class WriterOptions:
     """Options a writer may use; each writer ignores what does not concern it."""
 
     template: Path | None = None  # corporate Word template (docx only)
+    # Lay the document out with LibreOffice and store the TOC's page numbers (docx; always pdf).
+    paginate: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ WRITERS: dict[str, WriterSpec] = {
     spec.name: spec
     for spec in (
         WriterSpec("docx", ".docx", "guidegen.writers.docx", "write_docx", "Word document (the deliverable)"),
+        WriterSpec("pdf", ".pdf", "guidegen.writers.pdf", "write_pdf", "PDF through LibreOffice, with TOC pages and bookmarks"),
         WriterSpec("md", ".md", "guidegen.writers.markdown", "write_markdown", "Markdown (CommonMark + GFM tables)"),
         WriterSpec("xlsx", ".xlsx", "guidegen.writers.xlsx", "write_xlsx", "Excel field-mapping workbook"),
         WriterSpec("html", ".html", "guidegen.writers.html", "write_html", "HTML page (self-contained, prints well)"),

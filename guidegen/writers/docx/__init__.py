@@ -28,12 +28,15 @@ from guidegen.writers.docx.inline import (
     paragraph_xml,
 )
 from guidegen.writers.docx.ooxml import (
+    clark,
     el,
     field_runs,
     fragment,
     landscape_copy,
     paragraph,
     portrait_copy,
+    breaking_page_before,
+    ending_section,
     ppr_of,
     run,
     section_break,
@@ -56,11 +59,21 @@ from guidegen.writers.docx.styles import (
 )
 from guidegen.writers.docx.tables import build_table, needs_landscape, table_levels
 
-# Captions count per chapter: "表 4-2" = number of the current Heading 1, then a sequence
-# that restarts at every Heading 1 (\s 1). The cached results are what readers show until
-# fields are updated, so they are computed here too.
+# Captions count per chapter as Word's Insert Caption (with chapter numbers) writes them:
+# "表 4-2" = STYLEREF to the current Heading 1's number, then SEQ Table (or Figure) restarting
+# at every Heading 1 (\s 1). LibreOffice ignores \s but honours \r, so the first caption of
+# each chapter also resets the sequence to 1 (\r 1): both show the same numbers. The cached
+# results are what readers show until fields are updated, so they are computed here too.
 _CHAPTER_FIELD = "STYLEREF 1 \\s"
 BODY_MARKER = "guidegen-body"
+# The layout pass shows this in place of each TOC page number, as wide as the real ones, so
+# the TOC takes the same lines in both passes.
+_PAGE_PLACEHOLDER = "000"
+
+
+def _bookmark(index: int) -> str:
+    """Word's own naming for the hidden bookmarks a TOC links to."""
+    return f"_Toc{index + 1:06d}"
 
 
 @dataclass
@@ -72,6 +85,12 @@ class _Writer:
     sect_pr: etree._Element
     parts: list[str] = field(default_factory=list)
     widths_cache: dict[int, list[list[int]]] = field(default_factory=dict)
+    # Paginated render: heading bookmark -> page ({} in the layout pass, placeholders shown);
+    # None: no bookmarks, and the TOC is left for Word to fill in.
+    pages: dict[str, int] | None = None
+    heading_count: int = 0
+    spacer_at: int = -1  # index in parts of the empty paragraph after the last table
+    break_before: bool = False  # the next element starts a new page
 
     @property
     def styles(self):  # noqa: ANN201 - StyleMap
@@ -86,7 +105,11 @@ class _Writer:
 
     def add(self, element: etree._Element | str) -> None:
         """Append body content (an element or WordprocessingML text) before the final sectPr."""
-        self.parts.append(element if isinstance(element, str) else fragment(element, self.document.element.nsmap))
+        text = element if isinstance(element, str) else fragment(element, self.document.element.nsmap)
+        if self.break_before:
+            text = breaking_page_before(text)
+            self.break_before = False
+        self.parts.append(text)
 
     def body_xml(self) -> bytes:
         """The body, to be put in place of the marker when the package is written: building a
@@ -119,14 +142,20 @@ class _Writer:
         self.page_break()
 
     def page_break(self) -> None:
-        self.add(paragraph(None, el("w:r", None, el("w:br", {"w:type": "page"}))))
+        """The next paragraph starts a new page (w:pageBreakBefore): a paragraph holding only
+        a page break lands on a page of its own, and makes it blank, when the page is full."""
+        self.break_before = True
 
     def toc(self) -> None:
-        """A TOC field over Heading 1-3, marked dirty so Word rebuilds it with page numbers on
-        open. Until then its cached result lists the headings, so the page is never empty."""
+        """A TOC field over Heading 1-3. Unpaginated, it is marked dirty so Word rebuilds it
+        with page numbers on open, and its cached result lists the headings so the page is
+        never empty. Paginated (``self.pages`` known), the cached result is what Word itself
+        writes: each entry a link to its heading's bookmark, a dot leader and a PAGEREF whose
+        result is the page LibreOffice laid the heading on; nothing asks for an update."""
         self.add(paragraph(self.styles["toc_heading"], run(self.doc.labels["toc"])))
         entries = [b for b in self.doc.blocks if isinstance(b, L.Heading)]
-        begin, instr, separate, _cached, end = field_runs('TOC \\o "1-3" \\h \\z \\u', "", dirty=True)
+        paginated = self.pages is not None
+        begin, instr, separate, _cached, end = field_runs('TOC \\o "1-3" \\h \\z \\u', "", dirty=not paginated)
         first = paragraph(self.styles["toc1"], begin, instr, separate)
         if not entries:
             first.append(run(self.doc.labels["toc_placeholder"]))
@@ -134,14 +163,26 @@ class _Writer:
             self.add(first)
             return
         paragraphs = [first] + [paragraph(None) for _ in entries[1:]]
-        for p, heading in zip(paragraphs, entries):
-            style = self.styles[f"toc{heading.level}"]
-            pstyle = ppr_of(p).find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pStyle")
+        tab_stop = text_width(self.sect_pr)
+        page = 1
+        for index, (p, heading) in enumerate(zip(paragraphs, entries)):
+            ppr = ppr_of(p)
+            pstyle = ppr.find(clark("w:pStyle"))
             if pstyle is None:
-                sub(ppr_of(p), "w:pStyle", {"w:val": style})
-            else:
-                pstyle.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", style)
-            p.append(run(f"{heading.number} {heading.text}"))
+                pstyle = sub(ppr, "w:pStyle")
+            pstyle.set(clark("w:val"), self.styles[f"toc{heading.level}"])
+            label = f"{heading.number} {heading.text}"
+            if not paginated:
+                p.append(run(label))
+                continue
+            name = _bookmark(index)
+            page = self.pages.get(name, page) if self.pages else page  # type: ignore[union-attr]
+            sub(sub(ppr, "w:tabs"), "w:tab", {"w:val": "right", "w:leader": "dot", "w:pos": str(tab_stop)})
+            link = sub(p, "w:hyperlink", {"w:anchor": name, "w:history": "1"})
+            link.append(run(label))
+            link.append(run("\t"))
+            for r in field_runs(f"PAGEREF {name} \\h", str(page) if self.pages else _PAGE_PLACEHOLDER):
+                link.append(r)
         paragraphs[-1].append(end)
         for p in paragraphs:
             self.add(p)
@@ -159,7 +200,7 @@ class _Writer:
                     ending = copy.deepcopy(self.sect_pr) if breaks == 0 else portrait_copy(self.sect_pr)
                 else:
                     ending = landscape_copy(self.sect_pr)
-                self.add(section_break(ending))
+                self.end_section(ending)
                 breaks += 1
                 inside = wide
             self.block(block, landscape_width if inside else portrait_width)
@@ -167,6 +208,25 @@ class _Writer:
             final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
             self.sect_pr.getparent().replace(self.sect_pr, final)
             self.sect_pr = final
+        if self.spacer_at == len(self.parts) - 1:  # the document ends with a table
+            self.parts[-1] = fragment(section_break(), self.document.element.nsmap)
+
+    def end_section(self, sect_pr: etree._Element) -> None:
+        """End the section in its last paragraph: no empty paragraph exists only to carry the
+        break. After a table (whose spacer paragraph is last) the spacer carries it, shrunk to
+        1 pt so that it cannot spill onto a page of its own."""
+        nsmap = self.document.element.nsmap
+        self.break_before = False  # the section starts on a new page anyway
+        if self.parts and self.spacer_at != len(self.parts) - 1:
+            ended = ending_section(self.parts[-1], fragment(sect_pr, nsmap))
+            if ended is not None:
+                self.parts[-1] = ended
+                return
+        p = fragment(section_break(sect_pr), nsmap)
+        if self.parts and self.spacer_at == len(self.parts) - 1:
+            self.parts[-1] = p
+        else:
+            self.parts.append(p)
 
     def _landscape_flags(self, portrait_width: int) -> list[bool]:
         """Wide tables go landscape, together with the headings and prose just before them."""
@@ -182,7 +242,13 @@ class _Writer:
     def block(self, block: L.Block, width: int) -> None:
         if isinstance(block, L.Heading):
             style = self.styles[f"heading{block.level}"]
-            self.add(paragraph(style, run(block.text)))
+            if self.pages is None:
+                self.add(paragraph(style, run(block.text)))
+            else:  # a bookmark for the TOC's link and page reference
+                index = self.heading_count
+                self.add(paragraph(style, el("w:bookmarkStart", {"w:id": str(index + 1), "w:name": _bookmark(index)}),
+                                   run(block.text), el("w:bookmarkEnd", {"w:id": str(index + 1)})))
+            self.heading_count += 1
         elif isinstance(block, L.Prose):
             self.prose(block.text)
         elif isinstance(block, L.Items):
@@ -220,19 +286,23 @@ class _Writer:
         runs = [run(f"{label} ")]
         runs += field_runs(_CHAPTER_FIELD, chapter)
         runs.append(run("-"))
-        # One sequence per chapter (Table4, Figure3): readers that ignore SEQ's \s switch
-        # (LibreOffice) still count from 1 in every chapter.
-        runs += field_runs(f"SEQ {kind.capitalize()}{chapter} \\* ARABIC", seq)
+        restart = " \\r 1" if seq == "1" else ""
+        runs += field_runs(f"SEQ {kind.capitalize()} \\* ARABIC \\s 1{restart}", seq)
         runs.append(run(f" {text}"))
         return paragraph(style, *runs)
+
+    def caption_text(self, kind: str, number: str | None, text: str) -> str:
+        return f"{self.doc.labels[kind]} {number} {text}" if number else f"{self.doc.labels[kind]} {text}"
 
     def table(self, table: L.Table, captioned: bool = True, width: int | None = None) -> None:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
+        title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
         self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                             self.theme.border_color, self.levels(table)))
+                             self.theme.border_color, self.levels(table), title))
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"]))
+        self.spacer_at = len(self.parts) - 1
 
     def gantt(self, gantt: L.Gantt, width: int) -> None:
         """The timeline as an editable table: one column per week, shaded where a phase runs."""
@@ -247,6 +317,7 @@ class _Writer:
         sub(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
         sub(tbl_pr, "w:tblLook", {"w:val": "04A0", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "1",
                                   "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"})
+        sub(tbl_pr, "w:tblCaption", {"w:val": self.caption_text("figure", gantt.number, gantt.caption)})
         grid = sub(tbl, "w:tblGrid")
         for w in [name_width] + [week_width] * weeks:
             sub(grid, "w:gridCol", {"w:w": str(w)})
@@ -317,16 +388,31 @@ def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: boo
 
 
 def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
-    """Render the guide as a Word document (bytes of a .docx package)."""
+    """Render the guide as a Word document (bytes of a .docx package).
+
+    With ``options.paginate`` the document is laid out once by LibreOffice (see
+    writers.libreoffice) and rendered again with the pages of its headings in the TOC."""
     options = options or WriterOptions()
     doc = L.build_document(guide)
+    if not options.paginate:
+        return _render(doc, options, None)
+    from guidegen.writers.libreoffice import bookmark_pages, docx_to_pdf, require_tools
+
+    require_tools("--paginate")
+    draft = _render(doc, options, {})
+    pages = bookmark_pages(docx_to_pdf(draft, "--paginate"))
+    return _render(doc, options, pages)
+
+
+def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | None) -> bytes:
     theme = theme_for(doc.properties.latin_tag, doc.properties.east_asian_tag)
     document, from_template = open_document(options.template)
     styles = ensure_styles(document, theme)
     numbering = ensure_numbering(document, styles)
-    ask_word_to_update_fields(document)
+    if pages is None:
+        ask_word_to_update_fields(document)
     sect_pr = ensure_sect_pr(document)
-    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr)
+    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr, pages=pages)
     has_own_header = from_template and (
         sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}headerReference") is not None
         or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None

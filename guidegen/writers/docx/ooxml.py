@@ -239,8 +239,41 @@ def _drop(parent: etree._Element, tag: str) -> None:
         parent.remove(child)
 
 
-def section_break(sect_pr: etree._Element) -> etree._Element:
-    """An empty paragraph that ends a section with the given properties."""
+def section_break(sect_pr: etree._Element | None = None) -> etree._Element:
+    """An empty paragraph as small as Word allows (exactly 1 pt, no spacing), so that it never
+    fills a page of its own; with ``sect_pr`` it ends a section with those properties."""
     p = el("w:p")
-    sub(p, "w:pPr").append(sect_pr)
+    ppr = sub(p, "w:pPr")
+    sub(ppr, "w:spacing", {"w:before": "0", "w:after": "0", "w:line": "20", "w:lineRule": "exact"})
+    sub(sub(ppr, "w:rPr"), "w:sz", {"w:val": "2"})
+    if sect_pr is not None:
+        ppr.append(sect_pr)
     return p
+
+
+def breaking_page_before(xml: str) -> str:
+    """Body text (one element) made to start on a new page: w:pageBreakBefore in the first
+    paragraph's pPr, after pStyle, keepNext and keepLines as the schema orders them. Before
+    anything else (a table), a paragraph holding a page break."""
+    if xml.startswith("<w:p><w:pPr>"):
+        at = len("<w:p><w:pPr>")
+        if xml.startswith("<w:pStyle ", at):
+            at = xml.index("/>", at) + 2
+        for kept in ("<w:keepNext/>", "<w:keepLines/>"):
+            if xml.startswith(kept, at):
+                at += len(kept)
+        return xml[:at] + "<w:pageBreakBefore/>" + xml[at:]
+    if xml.startswith("<w:p>"):
+        return "<w:p><w:pPr><w:pageBreakBefore/></w:pPr>" + xml[len("<w:p>"):]
+    return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>' + xml
+
+
+def ending_section(p_xml: str, sect_xml: str) -> str | None:
+    """The paragraph ``p_xml`` (WordprocessingML text) made the last of a section: the section's
+    properties go last in its pPr. None when the text is not exactly one paragraph."""
+    if not (p_xml.startswith("<w:p>") and p_xml.endswith("</w:p>")) or p_xml.count("<w:p>") + p_xml.count("<w:p ") != 1:
+        return None
+    if p_xml.startswith("<w:p><w:pPr>"):
+        end = p_xml.index("</w:pPr>")
+        return p_xml[:end] + sect_xml + p_xml[end:]
+    return f"<w:p><w:pPr>{sect_xml}</w:pPr>{p_xml[len('<w:p>'):]}"

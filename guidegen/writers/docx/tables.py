@@ -155,7 +155,7 @@ def needs_landscape(table: L.Table, levels: list[list[int]], portrait_width: int
     return len(table.columns) >= 8 or sum(readable) > portrait_width or sum(natural) > LANDSCAPE_TEXT_FACTOR * portrait_width
 
 
-def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
+def _tbl_pr(ctx: Context, width: int, border_color: str, caption: str | None = None) -> str:
     sides = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{border_color}"/>'
                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     # Borders again as direct table properties: some readers ignore table-style borders.
@@ -164,13 +164,17 @@ def _tbl_pr(ctx: Context, width: int, border_color: str) -> str:
         f'<w:tblPr><w:tblStyle w:val="{esc(ctx.styles["table"])}"/><w:tblW w:w="{width}" w:type="dxa"/>'
         f"<w:tblBorders>{sides}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        'w:noHBand="1" w:noVBand="1"/>'
+        # The table's title (Word: Table Properties > Alt Text), which pandoc reads as its caption.
+        + (f'<w:tblCaption w:val="{esc(caption)}"/>' if caption else "")
+        + "</w:tblPr>"
     )
 
 
 def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str,
-                levels: list[list[int]] | None = None) -> str:
-    """The w:tbl (as WordprocessingML text) for a layout table, at most ``available`` twips wide."""
+                levels: list[list[int]] | None = None, caption: str | None = None) -> str:
+    """The w:tbl (as WordprocessingML text) for a layout table, at most ``available`` twips
+    wide; ``caption`` (the caption paragraph's text) is stored as the table's title."""
     widths = column_widths(table.columns, table.rows, available, levels)
     cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
     heading = ctx.styles["table_heading"]
@@ -180,7 +184,7 @@ def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, 
         for column, w in zip(table.columns, widths)
     )
     parts = [
-        "<w:tbl>", _tbl_pr(ctx, sum(widths), border_color), "<w:tblGrid>",
+        "<w:tbl>", _tbl_pr(ctx, sum(widths), border_color, caption), "<w:tblGrid>",
         "".join(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>",
         f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>",
     ]
