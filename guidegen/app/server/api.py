@@ -156,7 +156,7 @@ async def apply_import(request: Request, workbook: WorkbookUpload, blueprint: Bl
 
 @router.get("/formats", summary="Output formats", response_model=dict[str, str])
 async def formats() -> dict[str, str]:
-    listed = {name: spec.description for name, spec in WRITERS.items()}
+    listed = {name: spec.description for name, spec in WRITERS.items() if name != "pdf"}  # pdf: below, where LibreOffice is
     if service.pdf_available():
         listed["pdf"] = "PDF (the DOCX converted by LibreOffice on the server)"
     return listed

@@ -97,7 +97,7 @@ def _describe(path: str, mtime_ns: int, lang: str) -> TypeDetail:
         complexities=list(COMPLEXITIES),
         scenarios=list(SCENARIOS),
         languages=list(LANGS),
-        formats=list(WRITERS) + (["pdf"] if pdf_available() else []),
+        formats=[f for f in WRITERS if f != "pdf"] + (["pdf"] if pdf_available() else []),
         goals=[GoalSummary(id=g.id, title=g.title, statement=g.statement, kpi=g.kpi) for g in default.overview.goals],
         roles=[RoleSummary(id=role_id, name=name) for role_id, name in roles.items()],
         variables=[VariableSummary(id=v.id, default=_text(v.value, lang), description=_text(v.description, lang) or None)
