@@ -57,7 +57,7 @@ def _every_block() -> L.Document:
     return doc
 
 
-@pytest.mark.parametrize("fmt", ["docx", "md"])
+@pytest.mark.parametrize("fmt", ["docx", "md", "html"])
 def test_every_writer_renders_every_block_type(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = _every_block()
     monkeypatch.setattr(L, "build_document", lambda guide: doc)
@@ -66,6 +66,11 @@ def test_every_writer_renders_every_block_type(fmt: str, monkeypatch: pytest.Mon
         document = docx_document(data)
         cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
         text = "\n".join([p.text for p in document.paragraphs] + cells)
+    elif fmt == "html":
+        import html
+        import re
+
+        text = html.unescape(re.sub(r"<[^>]+>", " ", data.decode("utf-8")))
     else:
         text = plain(data.decode("utf-8"))
     for expected in ("Chapter heading", "Prose paragraph", "Item text", "cell a", "step 2", "Phase one"):
