@@ -22,7 +22,7 @@ FIXED_DATE = "2026-11-25"
 
 
 def available_builtins() -> list[str]:
-    return [b for b in BUILTIN if (ROOT / "blueprints" / f"{b}.yaml").exists()]
+    return [b for b in BUILTIN if (ROOT / "blueprints" / "types" / f"{b}.yaml").exists()]
 
 
 @lru_cache(maxsize=None)

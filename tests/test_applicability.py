@@ -16,7 +16,7 @@ def test_a_marketing_integration_gets_the_consent_items() -> None:
 
 
 def test_a_b2b_integration_without_marketing_leaves_consent_items_out(tmp_path: Path) -> None:
-    text = (ROOT / "blueprints" / "erp.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "blueprints" / "types" / "erp.yaml").read_text(encoding="utf-8")
     # Without its explicit omits, the ERP blueprint still gets no marketing-consent items: its traits decide.
     for cid in CONSENT_ITEMS:
         text = text.replace(f"    - id: {cid}\n      omit: true\n", "")
@@ -30,7 +30,7 @@ def test_a_b2b_integration_without_marketing_leaves_consent_items_out(tmp_path: 
 
 
 def test_validate_strict_asks_a_blueprint_without_traits_to_declare_them(tmp_path: Path) -> None:
-    text = (ROOT / "blueprints" / "helpdesk.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "blueprints" / "types" / "helpdesk.yaml").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("traits:")]
     (tmp_path / "helpdesk.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.copytree(ROOT / "blueprints" / "fragments", tmp_path / "fragments")

@@ -46,7 +46,7 @@ def test_values_from_the_command_line_are_text_never_templates(tmp_path: Path) -
 
 
 def test_bad_blueprint_exits_2_naming_file_and_line_without_traceback(tmp_path: Path) -> None:
-    source = (ROOT / "blueprints" / "email-marketing.yaml").read_text(encoding="utf-8")
+    source = (ROOT / "blueprints" / "types" / "email-marketing.yaml").read_text(encoding="utf-8")
     broken = source.replace("default_complexity: simple", "default_complexity: easy")
     path = tmp_path / "broken.yaml"
     path.write_text(broken, encoding="utf-8")
@@ -60,7 +60,7 @@ def test_bad_blueprint_exits_2_naming_file_and_line_without_traceback(tmp_path: 
 
 
 def test_validate_accepts_builtins_strictly_and_rejects_a_broken_file(tmp_path: Path) -> None:
-    code, out, err = run_cli("validate", "--strict", *[ROOT / "blueprints" / f"{b}.yaml" for b in available_builtins()])
+    code, out, err = run_cli("validate", "--strict", *[ROOT / "blueprints" / "types" / f"{b}.yaml" for b in available_builtins()])
     assert code == 0, err
     path = tmp_path / "bad.yaml"
     path.write_text("id: x\ntitle: t\n", encoding="utf-8")

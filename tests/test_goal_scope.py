@@ -75,7 +75,7 @@ def test_an_unknown_goal_link_is_a_located_error(tmp_path) -> None:
 
     from conftest import ROOT
 
-    text = (ROOT / "blueprints" / "email-marketing.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "blueprints" / "types" / "email-marketing.yaml").read_text(encoding="utf-8")
     path = tmp_path / "email.yaml"
     path.write_text(text.replace("goals: [G4]", "goals: [G9]", 1), encoding="utf-8")
     shutil.copytree(ROOT / "blueprints" / "fragments", tmp_path / "fragments")

@@ -75,7 +75,7 @@ def test_a_bad_project_file_is_refused_and_its_values_stay_literal(tmp_path: Pat
 
 
 def test_a_corrupted_workbook_is_refused(tmp_path: Path) -> None:
-    code, _, err = run_cli("import-mapping", CORPUS / "corrupted.xlsx", ROOT / "blueprints" / "email-marketing.yaml",
+    code, _, err = run_cli("import-mapping", CORPUS / "corrupted.xlsx", ROOT / "blueprints" / "types" / "email-marketing.yaml",
                            "--dry-run")
     assert code == 2 and "cannot read the workbook" in err and "corrupted.xlsx" in err and "Traceback" not in err
 

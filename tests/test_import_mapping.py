@@ -18,7 +18,7 @@ SHEET = "映射-联系人主档"
 @pytest.fixture
 def workspace(tmp_path: Path) -> tuple[Path, Path]:
     blueprint = tmp_path / "email-marketing.yaml"
-    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", blueprint)
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--out", tmp_path, "--date", FIXED_DATE)
     assert code == 0, err
     return blueprint, Path(out.split()[0])

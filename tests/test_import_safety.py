@@ -39,7 +39,7 @@ def workspace(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.mark.parametrize("name", available_builtins())
 def test_every_built_in_type_round_trips_unedited(tmp_path: Path, name: str, lang: str) -> None:
     blueprint = tmp_path / f"{name}.yaml"
-    shutil.copy(ROOT / "blueprints" / f"{name}.yaml", blueprint)
+    shutil.copy(ROOT / "blueprints" / "types" / f"{name}.yaml", blueprint)
     before = blueprint.read_bytes()
     code, out, err = run_cli("import-mapping", export(blueprint, tmp_path / "out", lang), blueprint)
     assert code == 0, err

@@ -31,7 +31,7 @@ def _windows(path: Path) -> dict[tuple[str, ...], int]:
 
 
 def test_no_block_of_content_is_written_twice_across_builtin_blueprints_and_fragments() -> None:
-    files = sorted((ROOT / "blueprints").glob("*.yaml")) + sorted((ROOT / "blueprints" / "fragments").glob("*.yaml"))
+    files = sorted((ROOT / "blueprints" / "types").glob("*.yaml")) + sorted((ROOT / "blueprints" / "fragments").glob("*.yaml"))
     windows = {path: _windows(path) for path in files}
     copied = []
     for a, b in itertools.combinations(files, 2):

@@ -25,7 +25,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_ships_every_blueprint_and_fragment(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for path in (ROOT / "blueprints").glob("*.yaml"):
+    for path in (ROOT / "blueprints" / "types").glob("*.yaml"):
         assert f"guidegen/builtin/{path.name}" in names
     for path in (ROOT / "blueprints" / "fragments").glob("*.yaml"):
         assert f"guidegen/builtin/fragments/{path.name}" in names
@@ -44,7 +44,7 @@ def test_an_installed_guidegen_lists_and_renders_from_another_directory(wheel: P
     listing = subprocess.run([sys.executable, "-m", "guidegen", "list"], cwd=elsewhere, env=env, capture_output=True,
                              text=True)
     assert listing.returncode == 0, listing.stderr
-    for path in (ROOT / "blueprints").glob("*.yaml"):
+    for path in (ROOT / "blueprints" / "types").glob("*.yaml"):
         assert path.stem in listing.stdout
     render = subprocess.run([sys.executable, "-m", "guidegen", "render", "email-marketing", "--format", "md"],
                             cwd=elsewhere, env=env, capture_output=True, text=True)

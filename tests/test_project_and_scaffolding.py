@@ -111,7 +111,7 @@ def test_render_all_renders_every_blueprint_in_parallel(tmp_path: Path) -> None:
     code, out, err = run_cli("render", "--all", "--lang", "zh", "--lang", "en", "--format", "md", "--jobs", "2",
                              "--out", tmp_path, "--date", FIXED_DATE)
     assert code == 0, err
-    builtins = sorted(p.stem for p in (ROOT / "blueprints").glob("*.yaml"))
+    builtins = sorted(p.stem for p in (ROOT / "blueprints" / "types").glob("*.yaml"))
     assert len(out.split()) == 2 * len(builtins)
     assert "summary:" in err and "rendered" in err
 

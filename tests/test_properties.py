@@ -153,7 +153,7 @@ def test_edited_workbooks_import_or_fail_with_exit_2_never_a_traceback(tmp_path_
 
     folder = tmp_path_factory.mktemp("imp")
     blueprint = folder / "email-marketing.yaml"
-    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", blueprint)
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--out", folder, "--date", "2026-11-25")
     assert code == 0, err
     wb = openpyxl.load_workbook(out.split()[0])

@@ -31,7 +31,7 @@ def test_schemas_forbid_unknown_keys_everywhere() -> None:
 
 
 def test_every_builtin_blueprint_points_editors_at_the_schema() -> None:
-    for path in sorted((ROOT / "blueprints").glob("*.yaml")) + sorted((ROOT / "blueprints" / "fragments").glob("*.yaml")):
+    for path in sorted((ROOT / "blueprints" / "types").glob("*.yaml")) + sorted((ROOT / "blueprints" / "fragments").glob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path.name
         target = (path.parent / first.split("$schema=")[1]).resolve()

@@ -42,7 +42,7 @@ def problem(response, status: int, kind: str) -> dict:
 # --------------------------------------------------------------------------- catalogue
 def test_types_lists_every_builtin_blueprint_with_its_goals(client) -> None:
     types = client.get("/api/v1/types", params={"lang": "en"}).json()
-    assert [t["id"] for t in types] == sorted(p.stem for p in (ROOT / "blueprints").glob("*.yaml"))
+    assert [t["id"] for t in types] == sorted(p.stem for p in (ROOT / "blueprints" / "types").glob("*.yaml"))
     helpdesk = next(t for t in types if t["id"] == "helpdesk")
     assert helpdesk["default_complexity"] == "medium"
     assert helpdesk["goals"] and all(g["id"] and g["statement"] for g in helpdesk["goals"])
@@ -151,13 +151,13 @@ def test_a_malformed_json_body_is_a_problem_document(client) -> None:
 
 # --------------------------------------------------------------------------- validate
 def test_validating_a_builtin_blueprint_finds_no_errors(client) -> None:
-    data = (ROOT / "blueprints" / "helpdesk.yaml").read_bytes()
+    data = (ROOT / "blueprints" / "types" / "helpdesk.yaml").read_bytes()
     report = client.post("/api/v1/blueprints/validate", files={"blueprint_file": ("helpdesk.yaml", data)}).json()
     assert report == {**report, "file": "helpdesk.yaml", "valid": True, "errors": []}
 
 
 def test_validation_problems_carry_line_key_and_the_offending_line(client) -> None:
-    text = (ROOT / "blueprints" / "email-marketing.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "blueprints" / "types" / "email-marketing.yaml").read_text(encoding="utf-8")
     broken = text.replace("default_complexity: simple", "default_complexity: tiny", 1)
     line = broken.splitlines().index("default_complexity: tiny") + 1
     report = client.post("/api/v1/blueprints/validate", data={"text": broken}).json()
@@ -210,7 +210,7 @@ def test_a_request_body_over_the_server_limit_is_refused_before_parsing(client) 
 
 # --------------------------------------------------------------------------- import
 def test_import_preview_lists_the_change_and_writes_nothing(client) -> None:
-    blueprint = ROOT / "blueprints" / "email-marketing.yaml"
+    blueprint = ROOT / "blueprints" / "types" / "email-marketing.yaml"
     before = blueprint.read_bytes()
     book = edited_workbook(rendered_workbook(client))
     response = client.post("/api/v1/imports/preview", data={"blueprint": "email-marketing"},
@@ -225,7 +225,7 @@ def test_import_preview_lists_the_change_and_writes_nothing(client) -> None:
 
 def test_import_of_an_uploaded_blueprint_file(client) -> None:
     book = edited_workbook(rendered_workbook(client))
-    data = (ROOT / "blueprints" / "email-marketing.yaml").read_bytes()
+    data = (ROOT / "blueprints" / "types" / "email-marketing.yaml").read_bytes()
     preview = client.post("/api/v1/imports/preview", files={"workbook": ("r.xlsx", book),
                                                             "blueprint_file": ("mine.yaml", data)}).json()
     assert preview["blueprint"] == "mine.yaml" and len(preview["changes"]) == 1

@@ -78,13 +78,13 @@ def test_stdio_preview_of_a_workbook_import_from_a_local_path(tmp_path: Path) ->
             workbook = tmp_path / "email-marketing-simple-zh.xlsx"
             reviewed = tmp_path / "reviewed.xlsx"
             reviewed.write_bytes(edited_workbook(workbook.read_bytes()))
-            before = (ROOT / "blueprints" / "email-marketing.yaml").read_bytes()
+            before = (ROOT / "blueprints" / "types" / "email-marketing.yaml").read_bytes()
             preview = await client.call_tool("preview_workbook_import", {"blueprint": "email-marketing",
                                                                           "workbook_path": str(reviewed)})
             assert not preview.is_error, texts(preview)
             assert [c["kind"] for c in preview.structured_content["changes"]] == ["changed"]
             assert EDITED_RULE in preview.structured_content["updated_yaml"]
-            assert (ROOT / "blueprints" / "email-marketing.yaml").read_bytes() == before
+            assert (ROOT / "blueprints" / "types" / "email-marketing.yaml").read_bytes() == before
 
     anyio.run(session)
 

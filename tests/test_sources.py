@@ -40,7 +40,7 @@ def test_a_guide_without_citations_has_no_references_chapter() -> None:
 
 
 def _copy(tmp_path: Path, name: str, edit) -> Path:
-    text = (ROOT / "blueprints" / f"{name}.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "blueprints" / "types" / f"{name}.yaml").read_text(encoding="utf-8")
     path = tmp_path / f"{name}.yaml"
     path.write_text(edit(text), encoding="utf-8")
     shutil.copytree(ROOT / "blueprints" / "fragments", tmp_path / "fragments")

@@ -229,7 +229,7 @@ def test_review_decisions_round_trip_into_the_blueprint_and_the_guide(lang: str,
     from conftest import ROOT, run_cli
 
     blueprint = tmp_path / "email-marketing.yaml"
-    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", blueprint)
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", lang, "--out", tmp_path / "v1",
                              "--date", FIXED_DATE)
     assert code == 0, err
@@ -285,7 +285,7 @@ def test_an_unreadable_decision_date_is_refused_with_its_cell(tmp_path: Path) ->
     from conftest import ROOT, run_cli
 
     blueprint = tmp_path / "email-marketing.yaml"
-    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", blueprint)
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", "en", "--out", tmp_path, "--date", FIXED_DATE)
     wb = openpyxl.load_workbook(Path(out.split()[0]))
     ws = _mapping_sheets(wb)[0]
@@ -304,7 +304,7 @@ def test_a_workbook_sent_before_the_review_columns_still_imports(tmp_path: Path)
     from conftest import ROOT, run_cli
 
     blueprint = tmp_path / "email-marketing.yaml"
-    shutil.copy(ROOT / "blueprints" / "email-marketing.yaml", blueprint)
+    shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", blueprint)
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--out", tmp_path, "--date", FIXED_DATE)
     wb = openpyxl.load_workbook(Path(out.split()[0]))
     old_codes = [c for c in TABLES["mapping"].codes() if c not in ("reviewer", "decided", "comment")]

@@ -30,16 +30,25 @@ from guidegen.core.yamlsource import LocDict, LocList, describe_value, load_yaml
 
 BLUEPRINTS_ENV = "GUIDEGEN_BLUEPRINTS"
 FRAGMENT_DIR = "fragments"
+TYPES_DIR = "types"
+PACKS_DIR = "packs"
 
 
 def builtin_dir() -> Path:
     """Folder of the built-in blueprints: guidegen/builtin in an installed package (see
-    pyproject.toml), else the source tree's blueprints/ (a checkout or an editable install)."""
+    pyproject.toml), else the source tree's blueprints/ (a checkout or an editable install).
+    It holds types/ (one blueprint per integration type), fragments/ and packs/."""
     package = Path(__file__).resolve().parents[1]
     installed = package / "builtin"
     if (installed / FRAGMENT_DIR).is_dir():
         return installed
     return package.parent / "blueprints"
+
+
+def type_folders(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
+    """Folders holding integration types: user folders (their *.yaml directly), then the
+    built-in types/ folder."""
+    return search_dirs(extra)[:-1] + [builtin_dir() / TYPES_DIR]
 
 
 def search_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
@@ -53,7 +62,7 @@ def search_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
 def blueprint_files(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Path]:
     """Blueprint id (file stem) -> file; the first folder that has an id wins."""
     found: dict[str, Path] = {}
-    for folder in search_dirs(extra):
+    for folder in type_folders(extra):
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.yaml")):
