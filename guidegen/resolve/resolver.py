@@ -257,8 +257,7 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
     own (ctx.variables is still empty), and any problem in them is reported like any other."""
     lang = ctx.lang
     variables: dict[str, Any] = {
-        v.id: engagement.variables.get(v.id) or ctx.text(v.value, ("variables", i, "value"))
-        for i, v in enumerate(blueprint.variables)
+        v.id: engagement.variables.get(v.id) or _variable_value(ctx, v, i) for i, v in enumerate(blueprint.variables)
     }
     for key in engagement.variables:
         if key not in variables:
@@ -277,6 +276,15 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
         lang=lang,
     )
     return variables
+
+
+def _variable_value(ctx: _Context, variable: bp.Variable, index: int) -> str | None:
+    """The variable's value at the guide's complexity level, else its default value."""
+    levels = variable.by_complexity
+    chosen = getattr(levels, ctx.complexity, None) if levels is not None else None
+    if chosen is not None:
+        return ctx.text(chosen, ("variables", index, "by_complexity", ctx.complexity))
+    return ctx.text(variable.value, ("variables", index, "value"))
 
 
 def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, complexity: str) -> model.Meta:
