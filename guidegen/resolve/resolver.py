@@ -195,17 +195,11 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     migration = None
     if blueprint.migration is not None and ctx.applies(blueprint.migration):
         migration = ctx.convert(blueprint.migration, model.Migration, ("migration",))
-        migration.cutover = [
-            c.model_copy(update={"owner": role_names.get(c.owner, c.owner) if c.owner else None})
-            for c in migration.cutover
-        ]
+        migration.cutover = [c.model_copy(update={"owner": _owner_name(c.owner, team, role_names)}) for c in migration.cutover]
     operations = ctx.convert(blueprint.operations, model.Operations, ("operations",))
     operations.metrics = _grouped(operations.metrics, lambda m: m.category or "")
     summary = ctx.convert(blueprint.summary, model.Summary, ("summary",))
-    summary.risks = [
-        r.model_copy(update={"owner": role_names.get(r.owner, r.owner) if r.owner else None})
-        for r in summary.risks
-    ]
+    summary.risks = [r.model_copy(update={"owner": _owner_name(r.owner, team, role_names)}) for r in summary.risks]
     guide = model.Guide(
         meta=meta,
         revisions=_revisions(engagement, meta),
@@ -333,6 +327,16 @@ def _role_names(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) 
         person = engagement.people.get(role.id)
         names[role.id] = f"{name} ({person.name})" if person else name
     return names
+
+
+def _owner_name(role_id: str | None, team: list[model.TeamMember], role_names: dict[str, str]) -> str | None:
+    """The printed owner of a risk or check. A role the team leaves out at this complexity
+    hands its ownership to the accountable role."""
+    if not role_id:
+        return None
+    if team and role_id not in {m.id for m in team}:
+        role_id = next((m.id for m in team if m.accountable), role_id)
+    return role_names.get(role_id, role_id)
 
 
 def _approvals(engagement: Engagement, role_names: dict[str, str], team: list[model.TeamMember]) -> list[model.Approval]:
@@ -469,14 +473,16 @@ def _implementation(
         )
     tasks: list[list[model.Task]] = [[] for _ in phases]
     deliverables: list[list[str]] = [[] for _ in phases]
+    team_ids = {m.id for m in team}
     for task, path in ctx.selected(impl.tasks, ("implementation", "tasks")):
         if task.stage in stage_phase:
-            tasks[stage_phase[task.stage]].append(ctx.convert(task, model.Task, path))
+            # A role the level's team leaves out owns nothing in this guide.
+            owners = [o for o in task.owners if o in team_ids]
+            tasks[stage_phase[task.stage]].append(ctx.convert(task, model.Task, path, owners=owners))
     for item, path in ctx.selected(impl.deliverables, ("implementation", "deliverables")):
         if item.stage in stage_phase:
             deliverables[stage_phase[item.stage]].append(ctx.text(item.text, path + ("text",)) or "")
     accountable = next((m.id for m in team if m.accountable), None)
-    team_ids = {m.id for m in team}
     for i, phase in enumerate(phases):
         owners = list(dict.fromkeys(o for t in tasks[i] for o in t.owners if o in team_ids))
         phases[i] = phase.model_copy(
