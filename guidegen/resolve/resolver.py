@@ -180,7 +180,10 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     team = _team(ctx, blueprint, engagement)
     role_names = _role_names(ctx, blueprint, engagement)
     goals = _goals(ctx, blueprint, engagement)
-    if engagement.goals is not None:
+    level_drops_goals = any(not ctx.applies(g) for g in blueprint.overview.goals)
+    if engagement.goals is not None or level_drops_goals:
+        # A goal the complexity level leaves out takes what serves only it along, as a goal
+        # the engagement does not choose does.
         ctx.chosen_goals = frozenset(g.id for g in goals)
         ctx.linked_tests = frozenset(t for entry in (engagement.goals or []) + engagement.add_goals
                                      if isinstance(entry, GoalSpec) for t in entry.tests)
