@@ -103,6 +103,12 @@ class Plan(Strict):
     upgrade_extra_weeks: Annotated[list[Weeks], Field(min_length=2, max_length=2)] = Field(
         default_factory=lambda: [0, 0], description="Weeks added to the duration in the upgrade scenario, [min, max]."
     )
+    assumptions: list[Assumption] = Field(  # noqa: F821 - exported from the declarations above
+        default_factory=list, description="What the plan and its estimate assume: volumes, team, environments, scope."
+    )
+    effort: list[Effort] = Field(  # noqa: F821 - exported from the declarations above
+        default_factory=list, description="Effort estimate: person-days per phase for each role (roles outside the team are left out)."
+    )
 
 
 class Plans(Strict):

@@ -191,6 +191,12 @@ def _plans(r: _Reporter, bp: Blueprint) -> None:
             _check_refs(r, path + ("stages",), phase.stages, stages, "stage")
             if phase.weeks[0] < 1 or phase.weeks[0] > phase.weeks[1]:
                 r.error(path + ("weeks",), "weeks must be [first, last] with 1 <= first <= last", given=str(phase.weeks))
+        phase_ids = {p.id for p in plan.phases}
+        for i, estimate in enumerate(plan.effort):
+            for phase_id in estimate.days:
+                if phase_id not in phase_ids:
+                    r.error(("plans", level, "effort", i, "days", phase_id), f"unknown phase '{phase_id}' in the {level} plan",
+                            expected="one of: " + ", ".join(sorted(phase_ids)), given=phase_id)
         for scenario in SCENARIOS:
             covered = {s for p in plan.phases if p.applies(level, scenario) for s in p.stages}
             for i, task in enumerate(bp.implementation.tasks):

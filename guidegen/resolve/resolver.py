@@ -270,6 +270,7 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
         middleware=i18n.t(lang, "middleware"),
         complexity=ctx.complexity,
         scenario=ctx.scenario,
+        team_size=len(ctx.selected(blueprint.implementation.team, ("implementation", "team"))),
         lang=lang,
     )
     return variables
@@ -507,9 +508,26 @@ def _implementation(
         phases=phases,
         milestones=milestones,
         raci=_raci(team, phases),
+        assumptions=ctx.convert(plan.assumptions, list[model.Assumption], ("plans", ctx.complexity, "assumptions")),
+        effort=_effort(ctx, plan, phases, team),
         gate=ctx.convert(impl.gate, list[model.Note], ("implementation", "gate")),
         notes=ctx.convert(impl.notes, list[model.Note], ("implementation", "notes")),
     )
+
+
+def _effort(ctx: _Context, plan: bp.Plan, phases: list[model.Phase], team: list[model.TeamMember]) -> model.EffortEstimate:
+    """Person-days by role (the team's, in its order) and phase (the guide's), with the totals."""
+    estimates = {e.id: e for e, _ in ctx.selected(plan.effort, ("plans", ctx.complexity, "effort"))}
+    rows = []
+    for member in team:
+        estimate = estimates.get(member.id)
+        if estimate is None:
+            continue
+        days = [float(estimate.days.get(phase.id, 0)) for phase in phases]
+        if any(days):
+            rows.append(model.EffortRow(role=member.id, days=days, total=round(sum(days), 1)))
+    phase_totals = [round(sum(row.days[i] for row in rows), 1) for i in range(len(phases))]
+    return model.EffortEstimate(rows=rows, phase_totals=phase_totals, total=round(sum(phase_totals), 1))
 
 
 def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model.RaciRow]:
