@@ -335,6 +335,7 @@ class LegacyInterface(Item):
     name: Text = Field(description="What the old interface does.")
     disposition: Text = Field(description="What happens to it: retire, replace with ..., keep during dual run.")
     note: Text | None = Field(None, description="Dependencies, owners, data it holds.")
+    example: bool = Field(False, description="True for an example the client's own inventory replaces; the guide marks it so.")
 
 
 class ChecklistItem(Item):
@@ -355,7 +356,13 @@ class Migration(Item):
     dual_run: list[Note] = Field(default_factory=list, description="Dual-run period and comparison.")
     cutover: list[ChecklistItem] = Field(default_factory=list, description="Go/no-go checklist for cutover.")
     versioning: list[Note] = Field(default_factory=list, description="Backward-compatible contract versioning.")
+    rollback_triggers: list[ChecklistItem] = Field(
+        default_factory=list, description="What triggers a rollback: the event ('check'), the threshold ('criterion') and who decides ('owner')."
+    )
     rollback: list[Note] = Field(default_factory=list, description="Rollback plan.")
+    decommission: list[ChecklistItem] = Field(
+        default_factory=list, description="Checks before and while the old interfaces are switched off after cutover."
+    )
 
 
 # --------------------------------------------------------------------------- data

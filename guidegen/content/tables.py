@@ -139,6 +139,12 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("cutover", "cap_cutover", (
             _id(weight=0.8), C("check", "col_check", W.PROSE), C("criterion", "col_go", W.PROSE),
             C("owner", "col_signoff", W.LABEL))),
+        TableSpec("rollback_triggers", "cap_rollback_triggers", (
+            _id(weight=0.8), C("check", "col_trigger", W.PROSE), C("criterion", "col_rollback_when", W.PROSE),
+            C("owner", "col_decides", W.LABEL, optional=True))),
+        TableSpec("decommission", "cap_decommission", (
+            _id(weight=0.8), C("check", "col_check", W.PROSE), C("criterion", "col_done_when", W.PROSE),
+            C("owner", "col_signoff", W.LABEL, optional=True))),
         # 4 data
         TableSpec("standards", "cap_standards", (
             C("topic", "col_topic", W.LABEL), C("standard", "col_standard", W.LONG),

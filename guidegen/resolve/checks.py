@@ -150,9 +150,10 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
         if risk.owner:
             _check_refs(r, ("summary", "risks", i, "owner"), [risk.owner], roles, "role")
     if bp.migration:
-        for i, check in enumerate(bp.migration.cutover):
-            if check.owner:
-                _check_refs(r, ("migration", "cutover", i, "owner"), [check.owner], roles, "role")
+        for checklist in ("cutover", "rollback_triggers", "decommission"):
+            for i, check in enumerate(getattr(bp.migration, checklist)):
+                if check.owner:
+                    _check_refs(r, ("migration", checklist, i, "owner"), [check.owner], roles, "role")
     for e, entity in enumerate(bp.data.entities):
         if entity.scope_object:
             _check_refs(r, ("data", "entities", e, "scope_object"), [entity.scope_object], objects, "scope object")

@@ -198,7 +198,9 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     migration = None
     if blueprint.migration is not None and ctx.applies(blueprint.migration):
         migration = ctx.convert(blueprint.migration, model.Migration, ("migration",))
-        migration.cutover = [c.model_copy(update={"owner": _owner_name(c.owner, team, role_names)}) for c in migration.cutover]
+        for checklist in ("cutover", "rollback_triggers", "decommission"):
+            setattr(migration, checklist, [c.model_copy(update={"owner": _owner_name(c.owner, team, role_names)})
+                                           for c in getattr(migration, checklist)])
     operations = ctx.convert(blueprint.operations, model.Operations, ("operations",))
     operations.metrics = _grouped(operations.metrics, lambda m: m.category or "")
     summary = ctx.convert(blueprint.summary, model.Summary, ("summary",))

@@ -101,11 +101,16 @@ def migration(b: Builder) -> None:
     assert mg is not None
     b.heading(2, "s_migration")
     b.section(3, "s_legacy", [mg.legacy_interfaces], lambda: b.spec_table("legacy", [
-        {"id": x.id, "name": x.name, "disposition": x.disposition, "note": x.note or ""} for x in mg.legacy_interfaces]))
+        {"id": x.id, "name": x.name + (" " + b.t("legacy_example") if x.example else ""), "disposition": x.disposition,
+         "note": x.note or ""} for x in mg.legacy_interfaces]))
     b.section(3, "s_data_migration", [mg.migration], lambda: b.notes(mg.migration))
     b.section(3, "s_migration_reconciliation", [mg.reconciliation], lambda: b.notes(mg.reconciliation))
     b.section(3, "s_dual_run", [mg.dual_run], lambda: b.notes(mg.dual_run))
     b.section(3, "s_cutover", [mg.cutover], lambda: b.spec_table("cutover", [
         {"id": c.id, "check": c.check, "criterion": c.criterion, "owner": c.owner or ""} for c in mg.cutover]))
     b.section(3, "s_versioning", [mg.versioning], lambda: b.notes(mg.versioning))
+    b.section(3, "s_rollback_triggers", [mg.rollback_triggers], lambda: b.spec_table("rollback_triggers", [
+        {"id": c.id, "check": c.check, "criterion": c.criterion, "owner": c.owner or ""} for c in mg.rollback_triggers]))
     b.section(3, "s_rollback", [mg.rollback], lambda: b.notes(mg.rollback))
+    b.section(3, "s_decommission", [mg.decommission], lambda: b.spec_table("decommission", [
+        {"id": c.id, "check": c.check, "criterion": c.criterion, "owner": c.owner or ""} for c in mg.decommission]))
