@@ -10,6 +10,7 @@ engagement and are built explicitly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,7 +147,8 @@ class _Context:
             missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
             if missing:
                 raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
-            data = {name: self.convert(getattr(value, name), cls.model_fields[name].annotation, path + (name,))
+            annotations = _annotations(cls)
+            data = {name: self.convert(getattr(value, name), annotations[name], path + (name,))
                     for name in shared if name not in computed}
             data.update(computed)
             return cls(**data)
@@ -156,6 +158,13 @@ class _Context:
 
 
 _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _annotations(cls: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> annotation of a Guide model (looked up once per class, not per value)."""
+    return {name: f.annotation for name, f in cls.model_fields.items()}
+
 _TEXT_MEMO: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
