@@ -10,6 +10,7 @@ engagement and are built explicitly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +64,7 @@ class _Context:
     chosen_goals: frozenset[str] | None = None
     linked_tests: frozenset[str] = frozenset()
     cited: dict[str, None] = field(default_factory=dict)
+    _memo: dict[str, str] | None = None
     traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
@@ -83,13 +85,30 @@ class _Context:
                 self.warnings.append(
                     Problem(self.where(path), f"no '{self.lang}' text; the other language is shown", severity="warning")
                 )
+        source = chosen or ""
+        memo = self.memo
+        done = memo.get(source)
+        if done is not None:
+            return done
         try:
-            rendered = render_text(chosen or "", self.variables)
+            rendered = render_text(source, self.variables)
         except TemplateProblem as exc:
             self.errors.append(Problem(self.where(path), str(exc)))
             return chosen
-        rendered = clean_text(rendered)
-        return self.locale.polish(rendered)
+        done = memo[source] = self.locale.polish(clean_text(rendered))
+        return done
+
+    @property
+    def memo(self) -> dict[str, str]:
+        """Finished texts by source text, shared by every resolution with the same language and
+        placeholder values (validate resolves a blueprint at every level, scenario and language;
+        a render --all worker resolves several guides)."""
+        if self._memo is None:
+            key = (self.lang, tuple(sorted((k, str(v)) for k, v in self.variables.items())))
+            if len(_TEXT_MEMO) > 32:
+                _TEXT_MEMO.clear()
+            self._memo = _TEXT_MEMO.setdefault(key, {})
+        return self._memo
 
     def applies(self, item: Any) -> bool:
         """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
@@ -128,7 +147,8 @@ class _Context:
             missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
             if missing:
                 raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
-            data = {name: self.convert(getattr(value, name), cls.model_fields[name].annotation, path + (name,))
+            annotations = _annotations(cls)
+            data = {name: self.convert(getattr(value, name), annotations[name], path + (name,))
                     for name in shared if name not in computed}
             data.update(computed)
             return cls(**data)
@@ -138,6 +158,14 @@ class _Context:
 
 
 _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _annotations(cls: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> annotation of a Guide model (looked up once per class, not per value)."""
+    return {name: f.annotation for name, f in cls.model_fields.items()}
+
+_TEXT_MEMO: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
 def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[list[str], list[str]]:
@@ -175,6 +203,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     ctx = _Context(loaded, lang, complexity, scenario, {})
     ctx.traits = frozenset(blueprint.traits) if blueprint.traits is not None else None
     ctx.variables = _template_variables(ctx, blueprint, engagement)
+    ctx._memo = None  # texts finished with the placeholder values from here on
 
     meta = _meta(ctx, blueprint, engagement, complexity)
     team = _team(ctx, blueprint, engagement)
