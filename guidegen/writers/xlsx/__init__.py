@@ -512,6 +512,13 @@ def _interfaces(book: _Book) -> None:
                     heading=book.t("cap_interfaces"))
 
 
+def _limits(book: _Book) -> None:
+    rows = [{"id": x.id, "system": book.prose_code("system", x.system), "name": x.name, "value": x.value,
+             "scope": x.scope or "", "note": x.note or ""} for x in book.guide.architecture.limits]
+    if rows:
+        _spec_sheet(book, TABLES["limits"], book.t("ws_limits"), "limits", rows, heading=book.t("cap_limits"))
+
+
 def _controls(book: _Book) -> None:
     """Compliance requirements, and the security controls below them, on one sheet."""
     a = book.guide.architecture
@@ -633,7 +640,7 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
     try:
         for build in (_instructions, _engagement, _mappings, _summary, _enums, _transformations, _rules, _interfaces,
-                      _controls, _tests, _traceability, _plan, _metrics, _risks, _open_issues, _change_log, _references):
+                      _limits, _controls, _tests, _traceability, _plan, _metrics, _risks, _open_issues, _change_log, _references):
             build(book)
     except BaseException:
         _discard(book.wb)
