@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
@@ -87,15 +88,69 @@ def _column_points(width: float) -> float:
     return (width * 7 + 5) * 0.75
 
 
-def print_layout(widths: Sequence[float]) -> tuple[str, str, int]:
-    """(paper size code, orientation, scale %) for a sheet with these column widths."""
-    need = sum(_column_points(w) for w in widths)
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a sheet prints: paper size code, orientation, scale (%) and the columns after which a
+    new page starts (column groups of a sheet too wide for one page)."""
+
+    paper: str
+    orientation: str
+    scale: int
+    breaks: tuple[int, ...] = ()
+
+
+def print_layout(widths: Sequence[float]) -> PrintLayout:
+    """The print layout of a sheet with these column widths (in characters).
+
+    The smallest paper that holds the sheet at 100 %; else A3 landscape at the largest scale
+    (>= MIN_PRINT_SCALE) that holds it; else column groups on A3 landscape with the first column
+    repeated: the fewest groups that fit at MIN_PRINT_SCALE, balanced so that no page is left
+    mostly empty (a spreadsheet's own breaks fill each page in turn, so a wide column arriving
+    late pushed most of a sheet onto the next page), printed at the largest scale the widest
+    group allows.
+    """
+    points = [_column_points(w) for w in widths]
+    need = sum(points)
     for paper, orientation, inches in _PAPERS:
-        printable = (inches - 2 * _MARGIN_IN) * 72
-        if need <= printable:
-            return paper, orientation, 100
-    printable = (_PAPERS[-1][2] - 2 * _MARGIN_IN) * 72
-    return _PAPERS[-1][0], _PAPERS[-1][1], max(MIN_PRINT_SCALE, min(100, int(100 * printable / need)))
+        if need <= _printable(inches):
+            return PrintLayout(paper, orientation, 100)
+    paper, orientation, inches = _PAPERS[-1]
+    printable = _printable(inches) * _PRINT_SAFETY  # readers measure columns slightly differently
+    if need * MIN_PRINT_SCALE / 100 <= printable or len(points) < 3:
+        return PrintLayout(paper, orientation, max(MIN_PRINT_SCALE, min(100, int(100 * printable / need))))
+    key, rest = points[0], points[1:]
+    room = max(printable * 100 / MIN_PRINT_SCALE - key, max(rest))
+    count = len(_groups(rest, room))
+    low, high = max(rest), room  # the smallest page width that still needs only `count` groups
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if len(_groups(rest, middle)) > count else (low, middle)
+    groups = _groups(rest, high)
+    widest = max(sum(group) for group in groups)
+    scale = max(MIN_PRINT_SCALE, min(100, int(100 * printable / (key + widest))))
+    ends, column = [], 1
+    for group in groups[:-1]:
+        column += len(group)
+        ends.append(column)
+    return PrintLayout(paper, orientation, scale, tuple(ends))
+
+
+_PRINT_SAFETY = 0.97
+
+
+def _printable(inches: float) -> float:
+    """Printable width in points of a page ``inches`` wide."""
+    return (inches - 2 * _MARGIN_IN) * 72
+
+
+def _groups(points: Sequence[float], room: float) -> list[list[float]]:
+    """Columns filled into pages of width ``room`` in turn (each page as full as it goes)."""
+    groups: list[list[float]] = [[]]
+    for width in points:
+        if groups[-1] and sum(groups[-1]) + width > room:
+            groups.append([])
+        groups[-1].append(width)
+    return groups
 
 
 def _lines(value: Any, width: float) -> int:
@@ -320,12 +375,15 @@ class _Book:
 
     def _print_setup(self, ws: Any, widths: Sequence[float], title: str) -> None:
         """Paper, orientation and scale that keep text legible; header (client, title, sheet) and page numbers."""
-        paper, orientation, scale = print_layout(widths)
-        ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.scale = paper, orientation, scale
+        layout = print_layout(widths)
+        ws.page_setup.paperSize, ws.page_setup.orientation = layout.paper, layout.orientation
+        ws.page_setup.scale = layout.scale
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        if scale < 100 or paper == "8":
+        if layout.scale < 100 or layout.paper == "8":
             ws.print_title_cols = "A:A"  # the key column on every page of a wide sheet
+        for column in layout.breaks:  # a page break after this column (1-based)
+            ws.col_breaks.append(Break(id=column))
         m = self.guide.meta
         escape = lambda text: text.replace("&", "&&")  # noqa: E731 - '&' starts a header code
         for part, text in ((ws.oddHeader.left, escape(m.client or "")), (ws.oddHeader.center, escape(m.title)),
