@@ -347,7 +347,7 @@ def _wrong_types(wb) -> None:
     import datetime as dt
 
     ws = wb["映射-联系人"]
-    ws["D2"], ws["I2"], ws["J2"], ws["L2"] = 42, dt.datetime(2020, 1, 1), True, 3.5
+    ws["D3"], ws["I3"], ws["J3"], ws["L3"] = 42, dt.datetime(2020, 1, 1), True, 3.5
 
 
 @pytest.mark.parametrize("case", SURFACES, ids=[c.name for c in SURFACES])
