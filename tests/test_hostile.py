@@ -309,7 +309,7 @@ SURFACES = [
          words=("hostile.xlsx", "rows in one sheet")),
     Case("workbook index damaged", _import(lambda w, p: _edit_xlsx(w, p, lambda wb: wb["_guidegen"].__setitem__("E1", "[1, 2]"))),
          words=("hostile.xlsx", "_guidegen!E1")),
-    Case("workbook header row deleted", _import(lambda w, p: _edit_xlsx(w, p, lambda wb: wb["映射-联系人"].delete_rows(1))),
+    Case("workbook header row deleted", _import(lambda w, p: _edit_xlsx(w, p, lambda wb: wb["映射-联系人"].delete_rows(2))),
          words=("hostile.xlsx", "header row")),
     Case("workbook cells of the wrong type", _import(lambda w, p: _edit_xlsx(w, p, _wrong_types)), codes=(0, 2),
          words=("hostile.xlsx",)),

@@ -111,6 +111,16 @@ def test_long_object_and_entity_names_give_whole_word_sheet_names_with_the_full_
     assert code == 0 and "no changes" in out, err
 
 
+def test_cells_typed_below_the_data_stay_text_or_become_dates() -> None:
+    wb = xlsx_workbook(rendered("email-marketing", "xlsx", "en"))
+    kinds = {row[1]: wb[row[0]] for row in xlsx_index(wb)}
+    for kind, table in (("mapping", "mapping"), ("enums", "enum"), ("tests", "test_log"), ("open_issues", "open_issues")):
+        ws = kinds[kind]
+        for number, spec in enumerate(TABLES[table].workbook_columns(), 1):
+            expected = "yyyy-mm-dd" if spec.date else "@"
+            assert ws.column_dimensions[openpyxl.utils.get_column_letter(number)].number_format == expected, (kind, spec.code)
+
+
 # --------------------------------------------------------------------------- print
 def test_column_groups_are_balanced_so_no_printed_page_is_mostly_empty() -> None:
     # a mapping sheet's widths: a late wide column made the first page of groups mostly empty

@@ -222,7 +222,7 @@ TABLES: dict[str, TableSpec] = {
             C("title", "col_test", 1.6), C("steps", "col_steps", W.PROSE), C("expected", "col_expected", 2.4),
             C("acceptance", "col_acceptance", W.PHRASE), C("priority", "col_priority", W.CODE, choices="level"),
             C("status", "col_test_status", W.CODE, choices="test_status"), C("tester", "col_tester", W.LABEL),
-            C("date", "col_date", W.CODE)), workbook_only=True),
+            C("date", "col_date", W.CODE, date=True)), workbook_only=True),
         TableSpec("open_issues", "ws_open_issues", (
             _id(), C("where", "col_where", W.LABEL), C("issue", "col_issue", W.PROSE),
             C("raised_by", "col_raised_by", W.LABEL), C("raised", "col_raised_on", W.CODE, date=True),

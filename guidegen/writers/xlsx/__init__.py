@@ -316,7 +316,10 @@ class _Book:
             width = max(_units(markdown_to_plain(str(v))) if v is not None and not isinstance(v, Formula) else 0
                         for v in values)
             widths.append(max(8, min(width + 2, 60)))
-            ws.column_dimensions[get_column_letter(index)].width = widths[-1]
+            dimension = ws.column_dimensions[get_column_letter(index)]
+            dimension.width = widths[-1]
+            if index <= len(columns):  # cells typed below the data: dates as dates, everything else as text
+                dimension.number_format = _DATE_FORMAT if columns[index - 1].date else _TEXT_FORMAT
         ws.freeze_panes = f"B{FIRST_ROW}"
         last_col = get_column_letter(len(headers))
         last_row = max(len(rows) + HEADER_ROW, FIRST_ROW)
@@ -414,9 +417,7 @@ class _Book:
             return
         for column, spec in enumerate(columns, 1):
             if not spec.locked:  # empty cells below the data take the column's style: new rows stay editable
-                dimension = ws.column_dimensions[get_column_letter(column)]
-                dimension.protection = Protection(locked=False)
-                dimension.number_format = _DATE_FORMAT if spec.date else _TEXT_FORMAT
+                ws.column_dimensions[get_column_letter(column)].protection = Protection(locked=False)
         # Protection without a password: it guards against accidents, not people. Filtering,
         # sorting and resizing stay allowed.
         p = ws.protection
