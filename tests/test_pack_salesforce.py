@@ -59,3 +59,13 @@ def test_the_salesforce_build_notes_name_only_custom_fields_the_guide_maps(type_
     mapped = _mapped_custom_names(g)
     extra = {n for n in CUSTOM.findall(notes) if n not in mapped}
     assert not extra, f"listed to be created but mapped nowhere: {sorted(extra)}"
+
+
+def test_renaming_a_field_named_like_its_code_set_leaves_the_code_set_reference_alone() -> None:
+    # the email-marketing consent fields share their names with their code sets
+    g = _guide("email-marketing")
+    consent = next(e for e in g.data.entities if e.id == "consent")
+    row = next(r for r in consent.fields if r.target == "subscription_status")
+    assert row.source == "Contact.Email_Subscription_Status__c"
+    assert row.enum == "subscription_status" and row.checks is not None and row.checks.code_set == "subscription_status"
+    assert {c.id for c in g.data.enums} >= {"subscription_status", "consent_type", "consent_source"}
