@@ -247,7 +247,8 @@ _IDENT_TOKEN = re.compile(r"(?<![\w.])[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?![\w])"
 _SKIP_KEYS = {"id", "goals", "sources", "when", "applies_to", "include", "enum", "stage", "stages", "owners",
               "consulted", "transform", "checks", "source", "target", "source_object", "target_object",
               "crm_object", "software_object", "provider", "system", "kind", "mode", "direction", "type",
-              "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity"}
+              "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity",
+              "code_set"}  # a code set id names a code set, not a field, even when a field is called alike
 
 
 def identifier_like(name: str) -> bool:
