@@ -309,3 +309,14 @@ def test_the_readme_lists_every_shipped_pack() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- packs:start -->\n", 1)[1].split("<!-- packs:end -->", 1)[0].strip()
     assert block == packs_table(), "README packs table is stale; it should read:\n" + packs_table()
+
+
+def test_a_software_pack_row_still_finds_its_row_after_the_crm_pack_renamed_it() -> None:
+    alone = guide("email-marketing", software="Mailchimp")
+    both = guide("email-marketing", software="Mailchimp", crm="Salesforce")
+    for g in (alone, both):
+        contact = next(e for e in g.data.entities if e.id == "contact")
+        rows = [r for r in contact.fields if r.key == "contact_id"]
+        assert len(rows) == 1 and "CRMID" in (rows[0].note or ""), [r.key for r in contact.fields]
+    assert len(next(e for e in both.data.entities if e.id == "contact").fields) == \
+        len(next(e for e in alone.data.entities if e.id == "contact").fields)

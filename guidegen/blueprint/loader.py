@@ -255,10 +255,17 @@ def merge(base: Any, over: Any, key: Any = None) -> Any:
     if _is_item_list(base) and _is_item_list(over) and key not in _REPLACED_LISTS:
         out = LocList(loc=getattr(over, "loc", None), path=getattr(over, "path", ()))
         index: dict[Any, int] = {}
-        item_id = _row_key if key in ("fields", "values") else _item_id
+        by_source = key in ("fields", "values")
+        item_id = _row_key if by_source else _item_id
         for pos, item in enumerate(base):
             if item_id(item) is not None:
                 index[item_id(item)] = len(out)
+            if by_source and _item_id(item) is not None:
+                # a row renamed by an earlier pack keeps its logical name as its id: a later
+                # overlay still finds it by that (logical) source field
+                index.setdefault(("source", _item_id(item)), len(out))
+                if isinstance(item.get("source"), str):
+                    index.setdefault(("source", item["source"]), len(out))
             out.append(item)
             out.locs.append(_item_loc(base, pos))
         for pos, item in enumerate(over):
