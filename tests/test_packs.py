@@ -271,6 +271,30 @@ def test_the_server_renders_with_the_packs_the_request_names_and_warns_about_unk
     assert any("no product pack for software 'Nope Desk'" in w.message for w in result.warnings)
 
 
+# --------------------------------------------------------------------------- shipped code sets
+def _codes(g, code_set: str) -> list[tuple[str, str]]:
+    return [(v.source, v.target) for v in next(c for c in g.data.enums if c.id == code_set).values]
+
+
+def test_a_software_pack_replaces_a_generic_code_set_value_by_value_and_drops_the_generic_ones() -> None:
+    generic = dict(_codes(guide("helpdesk"), "ticket_status"))
+    assert generic["on_hold"] == "OnHold" and "hold" not in generic
+    zendesk = _codes(guide("helpdesk", software="Zendesk"), "ticket_status")
+    assert ("hold", "OnHold") in zendesk and ("solved", "Resolved") in zendesk
+    assert not {"on_hold", "resolved", "reopened"} & {s for s, _ in zendesk}  # omitted by source
+    assert len(zendesk) == len(set(zendesk))  # replaced in place, not appended twice
+    freshdesk = _codes(guide("helpdesk", software="Freshdesk"), "ticket_status")
+    assert [s for s, _ in freshdesk] == ["2", "3", "4", "5", "4/5 → 2"]
+
+
+def test_a_rename_of_a_field_named_like_a_code_set_leaves_the_code_set_references_alone() -> None:
+    g = guide("email-marketing", software="Mailchimp")
+    consent = next(e for e in g.data.entities if e.id == "consent")
+    status = next(r for r in consent.fields if r.key == "subscription_status")
+    assert status.target == "status" and status.enum == "subscription_status"
+    assert status.checks is not None and status.checks.code_set == "subscription_status"
+
+
 def packs_table() -> str:
     """The README's table of shipped packs, as it must read."""
     lines = ["| pack | product | side | type | also matched by | verified |", "|---|---|---|---|---|---|"]
@@ -285,3 +309,14 @@ def test_the_readme_lists_every_shipped_pack() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- packs:start -->\n", 1)[1].split("<!-- packs:end -->", 1)[0].strip()
     assert block == packs_table(), "README packs table is stale; it should read:\n" + packs_table()
+
+
+def test_a_software_pack_row_still_finds_its_row_after_the_crm_pack_renamed_it() -> None:
+    alone = guide("email-marketing", software="Mailchimp")
+    both = guide("email-marketing", software="Mailchimp", crm="Salesforce")
+    for g in (alone, both):
+        contact = next(e for e in g.data.entities if e.id == "contact")
+        rows = [r for r in contact.fields if r.key == "contact_id"]
+        assert len(rows) == 1 and "CRMID" in (rows[0].note or ""), [r.key for r in contact.fields]
+    assert len(next(e for e in both.data.entities if e.id == "contact").fields) == \
+        len(next(e for e in alone.data.entities if e.id == "contact").fields)

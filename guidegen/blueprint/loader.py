@@ -5,8 +5,9 @@ given), then the blueprint on top:
 
 * mappings merge key by key, the later file winning;
 * two lists of items (mappings) merge: inherited items keep their place, an item with the
-  same ``id`` merges into the inherited one field by field, other items follow in order, and
-  ``omit: true`` drops an inherited item;
+  same ``id`` merges into the inherited one field by field (mapping rows and code-set values
+  without an id match by their ``source``), other items follow in order, and ``omit: true``
+  drops an inherited item;
 * any other list (of plain values or texts, such as ``goals: [G1, G2]`` or a test's
   ``steps``, and a mapping row's ``transform``) is replaced by the later one.
 
@@ -240,7 +241,8 @@ def _is_item_list(value: Any) -> bool:
 def merge(base: Any, over: Any, key: Any = None) -> Any:
     """Merge ``over`` onto ``base`` (see module docstring); locations follow the values.
     ``key`` is the mapping key the two values sit under: rows of a mapping table
-    (``fields``) match by id, else by their source field."""
+    (``fields``) match by id, else by their source field, and so do the values of a code set
+    (``values``), so a product pack can replace or ``omit`` a generic code by its source value."""
     if isinstance(base, dict) and isinstance(over, dict):
         out = LocDict(loc=getattr(over, "loc", None) or getattr(base, "loc", None), path=getattr(over, "path", ()))
         for key, value in base.items():
@@ -253,10 +255,17 @@ def merge(base: Any, over: Any, key: Any = None) -> Any:
     if _is_item_list(base) and _is_item_list(over) and key not in _REPLACED_LISTS:
         out = LocList(loc=getattr(over, "loc", None), path=getattr(over, "path", ()))
         index: dict[Any, int] = {}
-        item_id = _row_key if key == "fields" else _item_id
+        by_source = key in ("fields", "values")
+        item_id = _row_key if by_source else _item_id
         for pos, item in enumerate(base):
             if item_id(item) is not None:
                 index[item_id(item)] = len(out)
+            if by_source and _item_id(item) is not None:
+                # a row renamed by an earlier pack keeps its logical name as its id: a later
+                # overlay still finds it by that (logical) source field
+                index.setdefault(("source", _item_id(item)), len(out))
+                if isinstance(item.get("source"), str):
+                    index.setdefault(("source", item["source"]), len(out))
             out.append(item)
             out.locs.append(_item_loc(base, pos))
         for pos, item in enumerate(over):
@@ -286,7 +295,7 @@ def _item_id(item: dict[str, Any]) -> Any:
 
 
 def _row_key(item: dict[str, Any]) -> Any:
-    """A mapping row's key: its id, else its source field."""
+    """A mapping row's (or code value's) key: its id, else its source field (value)."""
     found = _item_id(item)
     if found is None and isinstance(item.get("source"), str):
         return ("source", item["source"])
