@@ -238,6 +238,9 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
 def _references(ctx: _Context, blueprint: bp.Blueprint) -> list[model.Source]:
     """The register's sources that the guide's content cites, in order of first citation."""
     register = {s.id: (i, s) for i, s in enumerate(blueprint.sources)}
+    for pack in ctx.loaded.packs:  # the pages a pack's object and field names come from
+        for sid in pack.cited:
+            ctx.cited.setdefault(sid, None)
     return [ctx.convert(register[sid][1], model.Source, ("sources", register[sid][0]))
             for sid in ctx.cited if sid in register]
 
@@ -302,7 +305,16 @@ def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, comple
         start_date=engagement.start_date,
         keywords=[v["crm"], v["software"], v["software_kind"], blueprint.id],
         variables=dict(engagement.variables),
+        packs=[model.PackRef(side=p.header.side, name=p.header.name, verified=p.header.verified) for p in ctx.loaded.packs],
+        neutral=_neutral(ctx.loaded, engagement),
     )
+
+
+def _neutral(loaded: LoadedBlueprint, engagement: Engagement) -> list[str]:
+    """The products the engagement names that no applied pack covers."""
+    covered = {p.header.side for p in loaded.packs}
+    named = (("crm", engagement.crm), ("software", engagement.software))
+    return [name for side, name in named if name and side not in covered]
 
 
 def _revisions(engagement: Engagement, meta: model.Meta) -> list[model.Revision]:
