@@ -247,7 +247,8 @@ _IDENT_TOKEN = re.compile(r"(?<![\w.])[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?![\w])"
 _SKIP_KEYS = {"id", "goals", "sources", "when", "applies_to", "include", "enum", "stage", "stages", "owners",
               "consulted", "transform", "checks", "source", "target", "source_object", "target_object",
               "crm_object", "software_object", "provider", "system", "kind", "mode", "direction", "type",
-              "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity"}
+              "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity",
+              "code_set"}  # code_set names a code set, not a field: a field renamed to the same id keeps it
 
 
 def identifier_like(name: str) -> bool:
@@ -326,7 +327,7 @@ def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], app
                     if renamed != value:
                         key = value if column == "source" or str(row.get("source", "")).strip().lower() in ("", "n/a", "-") else None
                         if key and "id" not in row:  # the row keeps its logical key (workbook round trip)
-                            row["id"] = key
+                            row["id"] = row_key(key)
                             row.locs["id"] = row.locs.get(column)
                         row[column] = renamed
                 if isinstance(row.get(f"{column}_object"), str):
@@ -336,6 +337,16 @@ def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], app
         for key in (renames.get(kind) or {}):
             if (kind, key) not in r.used:
                 applied.unused_renames.append((at + (kind, key), f"{kind[:-1]} '{key}'"))
+
+
+def row_key(logical: str) -> str:
+    """A mapping row's id made from its logical field name: the name itself where it is a valid id,
+    else the name with every run of other characters turned into '_' ('Quote.Id / Order.Id' ->
+    'Quote.Id_Order.Id'), always starting with a letter."""
+    key = re.sub(r"[^A-Za-z0-9_.-]+", "_", logical).strip("_.-")
+    if not key[:1].isalpha():
+        key = "f_" + key
+    return key[:64]
 
 
 def _rename_texts(node: Any, r: _Renamer) -> None:
