@@ -46,13 +46,17 @@ def _blueprint_dirs_option(f: Any) -> Any:
               "project file, template or workbook (default 5 MiB; also $GUIDEGEN_MAX_FILE_BYTES). Never switched off.")
 @click.option("--max-rows", metavar="N", help="Raise the rows-per-sheet limit for a large workbook (default 50,000; also "
               "$GUIDEGEN_MAX_ROWS). Never switched off.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the parsed-blueprint cache (kept under "
+              "$GUIDEGEN_CACHE_DIR, else ~/.cache/guidegen; also $GUIDEGEN_NO_CACHE=1).")
 @click.version_option(package_name="guidegen")
-def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
+def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None, no_cache: bool) -> None:
     """Generate CRM <-> third-party software integration guides (DOCX, Markdown, XLSX)
     from typed YAML blueprints. No LLM involved: the same inputs give the same files."""
     from guidegen.core.budget import current, raise_limits
 
     _State.debug = debug
+    if no_cache:
+        os.environ["GUIDEGEN_NO_CACHE"] = "1"  # for the worker processes of 'render --all' too
     raise_limits(max_file_bytes, max_rows)
     current()  # an invalid $GUIDEGEN_MAX_* is reported once, here
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from guidegen.blueprint import cache
 from guidegen.blueprint.schema import Blueprint
 from guidegen.core import budget
 from guidegen.core.diagnostics import problems_from_validation
@@ -111,13 +112,35 @@ PackChoice = Callable[[str], Sequence[Path]] | Sequence[Path]
 def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoice = ()) -> LoadedBlueprint:
     """Load a blueprint with its fragments and the given product packs (see
     :mod:`guidegen.blueprint.packs`: CRM pack first, then the software pack) and validate it;
-    UserError on any problem."""
+    UserError on any problem. A blueprint loaded before, unchanged with its fragments and packs,
+    comes from the parsed-blueprint cache (:mod:`guidegen.blueprint.cache`)."""
     name = display or str(path)
+    if cache.enabled():
+        try:
+            data = budget.read_regular_file(path)
+        except (OSError, budget.BudgetExceeded):
+            data = None  # the uncached load below reports it properly
+        if data is not None:
+            pack_paths = list(packs(cache.type_id_of(data) or Path(path).stem) if callable(packs) else packs)
+            key = cache.entry_key(data, name, pack_paths)
+            if key is not None:
+                hit = cache.lookup(key)
+                if isinstance(hit, LoadedBlueprint):
+                    return hit
+                loaded, fragments = _load(path, name, pack_paths)
+                cache.store(key, loaded, fragments)
+                return loaded
+    return _load(path, name, packs)[0]
+
+
+def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBlueprint, list[Path]]:
+    """Load, merge and validate; also returns the fragment files used."""
     doc = load_yaml_file(path, name)
     root = doc.data
     if not isinstance(root, LocDict):
         raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=describe_value(root))
     files = [name]
+    fragment_paths: list[Path] = []
     merged: Any = LocDict(loc=root.loc)
     problems: list[Problem] = []
     for fragment_name, loc in _includes(root, name, problems):
@@ -135,6 +158,7 @@ def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoi
             if key in fragment:
                 problems.append(Problem(fragment.locs[key], f"a fragment cannot set '{key}'"))
         files.append(display_path(fragment_path))
+        fragment_paths.append(fragment_path)
         merged = merge(merged, fragment)
     merged = merge(merged, root)
     applied = []
@@ -156,7 +180,7 @@ def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoi
         raise UserError(problems + problems_from_validation(exc, merged, Blueprint, name)) from None
     if problems:
         raise UserError(problems)
-    return LoadedBlueprint(blueprint, merged, name, files, applied)
+    return LoadedBlueprint(blueprint, merged, name, files, applied), fragment_paths
 
 
 def display_path(path: Path) -> str:

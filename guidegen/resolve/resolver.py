@@ -63,6 +63,7 @@ class _Context:
     chosen_goals: frozenset[str] | None = None
     linked_tests: frozenset[str] = frozenset()
     cited: dict[str, None] = field(default_factory=dict)
+    _memo: dict[str, str] | None = None
     traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
@@ -83,13 +84,30 @@ class _Context:
                 self.warnings.append(
                     Problem(self.where(path), f"no '{self.lang}' text; the other language is shown", severity="warning")
                 )
+        source = chosen or ""
+        memo = self.memo
+        done = memo.get(source)
+        if done is not None:
+            return done
         try:
-            rendered = render_text(chosen or "", self.variables)
+            rendered = render_text(source, self.variables)
         except TemplateProblem as exc:
             self.errors.append(Problem(self.where(path), str(exc)))
             return chosen
-        rendered = clean_text(rendered)
-        return self.locale.polish(rendered)
+        done = memo[source] = self.locale.polish(clean_text(rendered))
+        return done
+
+    @property
+    def memo(self) -> dict[str, str]:
+        """Finished texts by source text, shared by every resolution with the same language and
+        placeholder values (validate resolves a blueprint at every level, scenario and language;
+        a render --all worker resolves several guides)."""
+        if self._memo is None:
+            key = (self.lang, tuple(sorted((k, str(v)) for k, v in self.variables.items())))
+            if len(_TEXT_MEMO) > 32:
+                _TEXT_MEMO.clear()
+            self._memo = _TEXT_MEMO.setdefault(key, {})
+        return self._memo
 
     def applies(self, item: Any) -> bool:
         """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
@@ -138,6 +156,7 @@ class _Context:
 
 
 _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+_TEXT_MEMO: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
 def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[list[str], list[str]]:
@@ -175,6 +194,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     ctx = _Context(loaded, lang, complexity, scenario, {})
     ctx.traits = frozenset(blueprint.traits) if blueprint.traits is not None else None
     ctx.variables = _template_variables(ctx, blueprint, engagement)
+    ctx._memo = None  # texts finished with the placeholder values from here on
 
     meta = _meta(ctx, blueprint, engagement, complexity)
     team = _team(ctx, blueprint, engagement)
