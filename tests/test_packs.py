@@ -297,3 +297,19 @@ def test_a_field_renamed_in_texts_leaves_a_code_set_of_the_same_name_alone(tmp_p
     row = next(r for r in consent.fields if r.key == "subscription_status")
     assert row.source == "cs_subscription_state"  # the CRM column is renamed ...
     assert row.checks is None or row.checks.code_set in (None, "subscription_status")  # ... its code set is not
+
+
+def packs_table() -> str:
+    """The README's table of shipped packs, as it must read."""
+    lines = ["| pack | product | side | type | also matched by | verified |", "|---|---|---|---|---|---|"]
+    for p in SHIPPED:
+        h = p.header
+        lines.append(f"| `{h.id}` | {h.name} | {h.side} | {h.type or 'every type'} | {', '.join(h.aliases) or '-'} | "
+                     f"{h.verified.isoformat()} |")
+    return "\n".join(lines) if SHIPPED else ""
+
+
+def test_the_readme_lists_every_shipped_pack() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- packs:start -->\n", 1)[1].split("<!-- packs:end -->", 1)[0].strip()
+    assert block == packs_table(), "README packs table is stale; it should read:\n" + packs_table()
