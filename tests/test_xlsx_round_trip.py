@@ -346,3 +346,21 @@ def test_new_rows_carry_both_languages_through_the_translation_column_or_are_mar
     assert (fields["mobile"].rule.zh, fields["mobile"].rule.en, fields["mobile"].stale) == (
         "E.164 标准化", "Normalise to E.164", {})
     assert (fields["fax"].rule.zh, fields["fax"].rule.en, fields["fax"].stale) == ("去空格", None, {"rule": ["en"]})
+
+
+def test_the_workbook_names_no_tool_in_its_properties_or_sheets() -> None:
+    import io
+
+    import openpyxl
+
+    from conftest import rendered
+
+    book = openpyxl.load_workbook(io.BytesIO(rendered("helpdesk", "xlsx", "en")))
+    props = book.properties
+    assert "guidegen" not in " ".join(str(v) for v in (props.creator, props.lastModifiedBy, props.description,
+                                                         props.title, props.subject)).lower()
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and "guidegen" in v.lower() for v in row), ws.title

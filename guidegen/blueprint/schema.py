@@ -103,6 +103,12 @@ class Plan(Strict):
     upgrade_extra_weeks: Annotated[list[Weeks], Field(min_length=2, max_length=2)] = Field(
         default_factory=lambda: [0, 0], description="Weeks added to the duration in the upgrade scenario, [min, max]."
     )
+    assumptions: list[Assumption] = Field(  # noqa: F821 - exported from the declarations above
+        default_factory=list, description="What the plan and its estimate assume: volumes, team, environments, scope."
+    )
+    effort: list[Effort] = Field(  # noqa: F821 - exported from the declarations above
+        default_factory=list, description="Effort estimate: person-days per phase for each role (roles outside the team are left out)."
+    )
 
 
 class Plans(Strict):
@@ -128,11 +134,23 @@ class Defaults(Strict):
     client: Text | None = Field(None, description="Default client name.")
 
 
+class VariableLevels(Strict):
+    """A variable's value per complexity level (a level not given uses the variable's 'value')."""
+
+    simple: Text | None = Field(None, description="Value for simple integrations.")
+    medium: Text | None = Field(None, description="Value for medium integrations.")
+    high: Text | None = Field(None, description="Value for high-complexity integrations.")
+
+
 class Variable(Strict):
     """A placeholder value the blueprint defines and an engagement may override."""
 
     id: Id = Field(description="Placeholder name, used as {{ id }} in texts.")
     value: Text = Field(description="Default value.")
+    by_complexity: VariableLevels | None = Field(
+        None, description="Values per complexity level, used instead of 'value' at that level "
+        "(e.g. a smaller peak load for a simple integration)."
+    )
     description: Text | None = Field(None, description="What the value means.")
 
 

@@ -295,6 +295,40 @@ class Phase(GuideKind):
     accountable: str | None = Field(None, description="Role id accountable for the phase.")
 
 
+class Assumption(Item):
+    """A planning assumption the plan and its effort estimate rest on (volumes, team, environments)."""
+
+    id: Ident = Field(description="Assumption id, e.g. AS-VOLUME; a blueprint overrides a plan's assumption by id.")
+    topic: Text = Field(description="What it is about: volumes, team, environments, scope, ...")
+    assumption: Text = Field(description="The assumption (placeholders such as {{ peak_load }} allowed).")
+
+
+class Effort(Item):
+    """One role's estimated effort in a plan, in person-days per phase."""
+
+    id: Ident = Field(description="Role id of the team member; a blueprint overrides a plan's estimate for a role by giving its id.")
+    days: dict[str, Annotated[float, Field(ge=0, le=10_000)]] = Field(
+        description="Person-days per phase id of the plan, e.g. {design: 2, build: 5}; phases the guide leaves out "
+        "(such as the upgrade's migration phase in a new integration) are not counted."
+    )
+
+
+class EffortRow(GuideKind):
+    """One role's effort per phase of the guide's plan, and its total."""
+
+    role: str = Field(description="Role id.")
+    days: list[float] = Field(description="Person-days per phase, in phase order.")
+    total: float = Field(description="Person-days over all phases.")
+
+
+class EffortEstimate(GuideKind):
+    """The effort estimate: person-days by role and phase, with the totals the resolver computes."""
+
+    rows: list[EffortRow] = Field(default_factory=list, description="One row per team role with an estimate.")
+    phase_totals: list[float] = Field(default_factory=list, description="Person-days per phase over all roles, in phase order.")
+    total: float = Field(0, description="Person-days over every role and phase.")
+
+
 RaciCode = Literal["R", "A", "C", "I", "A/R", ""]
 
 
@@ -315,6 +349,8 @@ class Implementation(Section):
     phases: GuideOnly[list[Phase]] = Field(default_factory=list, description="Phases with their tasks, owners and dates.")
     milestones: list[Milestone] = Field(default_factory=list, description="Milestones.")
     raci: GuideOnly[list[RaciRow]] = Field(default_factory=list, description="RACI matrix rows (roles x phases).")
+    assumptions: GuideOnly[list[Assumption]] = Field(default_factory=list, description="Assumptions of the plan and its estimate.")
+    effort: GuideOnly[EffortEstimate] = Field(default_factory=EffortEstimate, description="Effort estimate by role and phase, with totals.")
     gate: list[Note] = Field(default_factory=list, description="Acceptance gate before full launch.")
     notes: list[Note] = Field(default_factory=list, description="Paragraphs or bullets of prose.")
 
@@ -329,6 +365,7 @@ class LegacyInterface(Item):
     name: Text = Field(description="What the old interface does.")
     disposition: Text = Field(description="What happens to it: retire, replace with ..., keep during dual run.")
     note: Text | None = Field(None, description="Dependencies, owners, data it holds.")
+    example: bool = Field(False, description="True for an example the client's own inventory replaces; the guide marks it so.")
 
 
 class ChecklistItem(Item):
@@ -349,7 +386,13 @@ class Migration(Item):
     dual_run: list[Note] = Field(default_factory=list, description="Dual-run period and comparison.")
     cutover: list[ChecklistItem] = Field(default_factory=list, description="Go/no-go checklist for cutover.")
     versioning: list[Note] = Field(default_factory=list, description="Backward-compatible contract versioning.")
+    rollback_triggers: list[ChecklistItem] = Field(
+        default_factory=list, description="What triggers a rollback: the event ('check'), the threshold ('criterion') and who decides ('owner')."
+    )
     rollback: list[Note] = Field(default_factory=list, description="Rollback plan.")
+    decommission: list[ChecklistItem] = Field(
+        default_factory=list, description="Checks before and while the old interfaces are switched off after cutover."
+    )
 
 
 # --------------------------------------------------------------------------- data

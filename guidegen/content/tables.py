@@ -60,6 +60,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     wide: bool = False  # prefers a landscape page in the DOCX
     workbook_only: bool = False  # a sheet with no table in the document
+    per_phase: bool = False  # the layout adds one column per plan phase after the first declared column
 
     def document_columns(self) -> tuple[ColumnSpec, ...]:
         return () if self.workbook_only else tuple(c for c in self.columns if c.document)
@@ -128,7 +129,11 @@ TABLES: dict[str, TableSpec] = {
             C("dates", "col_dates", W.LABEL, literal=True, optional=True), C("tasks", "col_tasks", W.LONG),
             C("owners", "col_owners", W.LABEL), C("deliverables", "col_deliverables", W.PHRASE)), wide=True),
         # The RACI matrix declares its role column; the layout adds one column per phase.
-        TableSpec("raci", "cap_raci", (C("role", "col_role", 2.2),)),
+        TableSpec("raci", "cap_raci", (C("role", "col_role", 2.2),), per_phase=True),
+        TableSpec("assumptions", "cap_assumptions", (
+            C("topic", "col_topic", W.LABEL), C("assumption", "col_assumption", W.LONG))),
+        # Person-days by role: the layout adds one column per phase between the role and the total.
+        TableSpec("effort", "cap_effort", (C("role", "col_role", 2.2), C("total", "col_total_days", W.CODE)), per_phase=True),
         TableSpec("milestones", "cap_milestones", (
             _id(), C("name", "col_milestone", W.PHRASE), C("when", "col_when", W.LABEL),
             C("criterion", "col_criterion", W.LONG))),
@@ -138,6 +143,12 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("cutover", "cap_cutover", (
             _id(weight=0.8), C("check", "col_check", W.PROSE), C("criterion", "col_go", W.PROSE),
             C("owner", "col_signoff", W.LABEL))),
+        TableSpec("rollback_triggers", "cap_rollback_triggers", (
+            _id(weight=0.8), C("check", "col_trigger", W.PROSE), C("criterion", "col_rollback_when", W.PROSE),
+            C("owner", "col_decides", W.LABEL, optional=True))),
+        TableSpec("decommission", "cap_decommission", (
+            _id(weight=0.8), C("check", "col_check", W.PROSE), C("criterion", "col_done_when", W.PROSE),
+            C("owner", "col_signoff", W.LABEL, optional=True))),
         # 4 data
         TableSpec("standards", "cap_standards", (
             C("topic", "col_topic", W.LABEL), C("standard", "col_standard", W.LONG),

@@ -351,6 +351,10 @@ class WrittenFloat(float):
         number.written = written
         return number
 
+    def __reduce__(self) -> tuple[type, tuple[float, str]]:
+        # Pickling (the parsed-blueprint cache) must rebuild it with its written form.
+        return (WrittenFloat, (float(self), self.written))
+
 
 def as_written(value: Any) -> str:
     """A scalar's text as it stands in the file (numbers keep their trailing zeros)."""

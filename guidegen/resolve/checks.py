@@ -167,9 +167,10 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
         if risk.owner:
             _check_refs(r, ("summary", "risks", i, "owner"), [risk.owner], roles, "role")
     if bp.migration:
-        for i, check in enumerate(bp.migration.cutover):
-            if check.owner:
-                _check_refs(r, ("migration", "cutover", i, "owner"), [check.owner], roles, "role")
+        for checklist in ("cutover", "rollback_triggers", "decommission"):
+            for i, check in enumerate(getattr(bp.migration, checklist)):
+                if check.owner:
+                    _check_refs(r, ("migration", checklist, i, "owner"), [check.owner], roles, "role")
     for e, entity in enumerate(bp.data.entities):
         if entity.scope_object:
             _check_refs(r, ("data", "entities", e, "scope_object"), [entity.scope_object], objects, "scope object")
@@ -208,6 +209,12 @@ def _plans(r: _Reporter, bp: Blueprint) -> None:
             _check_refs(r, path + ("stages",), phase.stages, stages, "stage")
             if phase.weeks[0] < 1 or phase.weeks[0] > phase.weeks[1]:
                 r.error(path + ("weeks",), "weeks must be [first, last] with 1 <= first <= last", given=str(phase.weeks))
+        phase_ids = {p.id for p in plan.phases}
+        for i, estimate in enumerate(plan.effort):
+            for phase_id in estimate.days:
+                if phase_id not in phase_ids:
+                    r.error(("plans", level, "effort", i, "days", phase_id), f"unknown phase '{phase_id}' in the {level} plan",
+                            expected="one of: " + ", ".join(sorted(phase_ids)), given=phase_id)
         for scenario in SCENARIOS:
             covered = {s for p in plan.phases if p.applies(level, scenario) for s in p.stages}
             for i, task in enumerate(bp.implementation.tasks):
@@ -228,6 +235,7 @@ def _coverage(r: _Reporter, bp: Blueprint) -> None:
         if missing:
             r.warn(("overview", "goals", i), f"goal {goal.id} is not covered by any test case at: {', '.join(missing)}",
                    hint="add its id to the 'goals' of a test case")
+    _level_references(r, bp)
     mapped = {e.scope_object for e in bp.data.entities}
     for i, obj in enumerate(bp.overview.scope.objects):
         if obj.id not in mapped:
@@ -251,6 +259,29 @@ def _coverage(r: _Reporter, bp: Blueprint) -> None:
         if (today - source.verified).days > SOURCE_MAX_AGE_DAYS:
             r.warn(("sources", i, "verified"), f"source {source.id} was last verified on {source.verified.isoformat()}, "
                    f"more than 12 months ago", hint="check the facts citing it against the current text and update 'verified'")
+
+
+def _level_references(r: _Reporter, bp: Blueprint) -> None:
+    """At each complexity and scenario, a field's code set and an entity's scope object are
+    there too: content left out at a level must not leave a reference behind."""
+    reported: set[tuple[Any, ...]] = set()
+    for level, scenario in itertools.product(COMPLEXITIES, SCENARIOS):
+        enums = {x.id for x in bp.data.enums if x.applies(level, scenario)}
+        objects = {x.id for x in bp.overview.scope.objects if x.applies(level, scenario)}
+        for e, entity in enumerate(bp.data.entities):
+            if not entity.applies(level, scenario):
+                continue
+            path = ("data", "entities", e, "scope_object")
+            if entity.scope_object and entity.scope_object not in objects and path not in reported:
+                reported.add(path)
+                r.warn(path, f"entity '{entity.id}' appears at complexity '{level}', scenario '{scenario}' but its scope "
+                       f"object '{entity.scope_object}' does not", hint="give both the same 'when'")
+            for f, field in enumerate(entity.fields):
+                path = ("data", "entities", e, "fields", f, "enum")
+                if field.enum and field.applies(level, scenario) and field.enum not in enums and path not in reported:
+                    reported.add(path)
+                    r.warn(path, f"field '{field.key}' appears at complexity '{level}', scenario '{scenario}' but its code "
+                           f"set '{field.enum}' does not", hint="give the field the code set's 'when'")
 
 
 def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:

@@ -238,7 +238,10 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     team = _team(ctx, blueprint, engagement)
     role_names = _role_names(ctx, blueprint, engagement)
     goals = _goals(ctx, blueprint, engagement)
-    if engagement.goals is not None:
+    level_drops_goals = any(not ctx.applies(g) for g in blueprint.overview.goals)
+    if engagement.goals is not None or level_drops_goals:
+        # A goal the complexity level leaves out takes what serves only it along, as a goal
+        # the engagement does not choose does.
         ctx.chosen_goals = frozenset(g.id for g in goals)
         ctx.linked_tests = frozenset(t for entry in (engagement.goals or []) + engagement.add_goals
                                      if isinstance(entry, GoalSpec) for t in entry.tests)
@@ -253,17 +256,13 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     migration = None
     if blueprint.migration is not None and ctx.applies(blueprint.migration):
         migration = ctx.convert(blueprint.migration, model.Migration, ("migration",))
-        migration.cutover = [
-            c.model_copy(update={"owner": role_names.get(c.owner, c.owner) if c.owner else None})
-            for c in migration.cutover
-        ]
+        for checklist in ("cutover", "rollback_triggers", "decommission"):
+            setattr(migration, checklist, [c.model_copy(update={"owner": _owner_name(c.owner, team, role_names)})
+                                           for c in getattr(migration, checklist)])
     operations = ctx.convert(blueprint.operations, model.Operations, ("operations",))
     operations.metrics = _grouped(operations.metrics, lambda m: m.category or "")
     summary = ctx.convert(blueprint.summary, model.Summary, ("summary",))
-    summary.risks = [
-        r.model_copy(update={"owner": role_names.get(r.owner, r.owner) if r.owner else None})
-        for r in summary.risks
-    ]
+    summary.risks = [r.model_copy(update={"owner": _owner_name(r.owner, team, role_names)}) for r in summary.risks]
     guide = model.Guide(
         meta=meta,
         revisions=_revisions(engagement, meta, blueprint.change_history),
@@ -319,8 +318,7 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
     own (ctx.variables is still empty), and any problem in them is reported like any other."""
     lang = ctx.lang
     variables: dict[str, Any] = {
-        v.id: engagement.variables.get(v.id) or ctx.text(v.value, ("variables", i, "value"))
-        for i, v in enumerate(blueprint.variables)
+        v.id: engagement.variables.get(v.id) or _variable_value(ctx, v, i) for i, v in enumerate(blueprint.variables)
     }
     for key in engagement.variables:
         if key not in variables:
@@ -336,9 +334,19 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
         middleware=i18n.t(lang, "middleware"),
         complexity=ctx.complexity,
         scenario=ctx.scenario,
+        team_size=len(ctx.selected(blueprint.implementation.team, ("implementation", "team"))),
         lang=lang,
     )
     return variables
+
+
+def _variable_value(ctx: _Context, variable: bp.Variable, index: int) -> str | None:
+    """The variable's value at the guide's complexity level, else its default value."""
+    levels = variable.by_complexity
+    chosen = getattr(levels, ctx.complexity, None) if levels is not None else None
+    if chosen is not None:
+        return ctx.text(chosen, ("variables", index, "by_complexity", ctx.complexity))
+    return ctx.text(variable.value, ("variables", index, "value"))
 
 
 def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, complexity: str) -> model.Meta:
@@ -404,6 +412,16 @@ def _role_names(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement) 
         person = engagement.people.get(role.id)
         names[role.id] = f"{name} ({person.name})" if person else name
     return names
+
+
+def _owner_name(role_id: str | None, team: list[model.TeamMember], role_names: dict[str, str]) -> str | None:
+    """The printed owner of a risk or check. A role the team leaves out at this complexity
+    hands its ownership to the accountable role."""
+    if not role_id:
+        return None
+    if team and role_id not in {m.id for m in team}:
+        role_id = next((m.id for m in team if m.accountable), role_id)
+    return role_names.get(role_id, role_id)
 
 
 def _approvals(engagement: Engagement, role_names: dict[str, str], team: list[model.TeamMember]) -> list[model.Approval]:
@@ -540,14 +558,16 @@ def _implementation(
         )
     tasks: list[list[model.Task]] = [[] for _ in phases]
     deliverables: list[list[str]] = [[] for _ in phases]
+    team_ids = {m.id for m in team}
     for task, path in ctx.selected(impl.tasks, ("implementation", "tasks")):
         if task.stage in stage_phase:
-            tasks[stage_phase[task.stage]].append(ctx.convert(task, model.Task, path))
+            # A role the level's team leaves out owns nothing in this guide.
+            owners = [o for o in task.owners if o in team_ids]
+            tasks[stage_phase[task.stage]].append(ctx.convert(task, model.Task, path, owners=owners))
     for item, path in ctx.selected(impl.deliverables, ("implementation", "deliverables")):
         if item.stage in stage_phase:
             deliverables[stage_phase[item.stage]].append(ctx.text(item.text, path + ("text",)) or "")
     accountable = next((m.id for m in team if m.accountable), None)
-    team_ids = {m.id for m in team}
     for i, phase in enumerate(phases):
         owners = list(dict.fromkeys(o for t in tasks[i] for o in t.owners if o in team_ids))
         phases[i] = phase.model_copy(
@@ -569,9 +589,26 @@ def _implementation(
         phases=phases,
         milestones=milestones,
         raci=_raci(team, phases),
+        assumptions=ctx.convert(plan.assumptions, list[model.Assumption], ("plans", ctx.complexity, "assumptions")),
+        effort=_effort(ctx, plan, phases, team),
         gate=ctx.convert(impl.gate, list[model.Note], ("implementation", "gate")),
         notes=ctx.convert(impl.notes, list[model.Note], ("implementation", "notes")),
     )
+
+
+def _effort(ctx: _Context, plan: bp.Plan, phases: list[model.Phase], team: list[model.TeamMember]) -> model.EffortEstimate:
+    """Person-days by role (the team's, in its order) and phase (the guide's), with the totals."""
+    estimates = {e.id: e for e, _ in ctx.selected(plan.effort, ("plans", ctx.complexity, "effort"))}
+    rows = []
+    for member in team:
+        estimate = estimates.get(member.id)
+        if estimate is None:
+            continue
+        days = [float(estimate.days.get(phase.id, 0)) for phase in phases]
+        if any(days):
+            rows.append(model.EffortRow(role=member.id, days=days, total=round(sum(days), 1)))
+    phase_totals = [round(sum(row.days[i] for row in rows), 1) for i in range(len(phases))]
+    return model.EffortEstimate(rows=rows, phase_totals=phase_totals, total=round(sum(phase_totals), 1))
 
 
 def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model.RaciRow]:

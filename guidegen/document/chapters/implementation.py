@@ -67,10 +67,33 @@ def build(b: Builder) -> None:
         b.prose(b.t("raci_legend"))
 
     b.section(2, "s_raci", [im.raci], raci)
+    b.section(2, "s_estimate", [im.assumptions, im.effort.rows], lambda: estimate(b))
     b.section(2, "s_gate", [im.gate], lambda: b.notes(im.gate))
     b.notes(im.notes)
     if g.migration is not None:
         migration(b)
+
+
+def days(value: float) -> str:
+    """Person-days as written in an estimate: 2, 0.5; nothing for none."""
+    return f"{value:g}" if value else ""
+
+
+def estimate(b: Builder) -> None:
+    """The plan's assumptions, then person-days by role and phase with the resolver's totals."""
+    im = b.guide.implementation
+    b.spec_table("assumptions", [{"topic": a.topic, "assumption": a.assumption} for a in im.assumptions])
+    effort = im.effort
+    if not effort.rows:
+        return
+    largest = max(range(len(im.phases)), key=lambda i: effort.phase_totals[i])
+    b.prose(b.t("effort_sentence", days=days(effort.total), roles=len(effort.rows), phase=im.phases[largest].name,
+                phase_days=days(effort.phase_totals[largest])))
+    role, total = b.columns(TABLES["effort"])
+    columns = [role] + [Column(p.name, 1, min_chars=RACI_PHASE_MIN_CHARS) for p in im.phases] + [total]
+    rows: list[list[Cell]] = [[b.guide.role_name(r.role), *map(days, r.days), days(r.total)] for r in effort.rows]
+    rows.append([f"**{b.t('effort_total_row')}**", *map(days, effort.phase_totals), f"**{days(effort.total)}**"])
+    b.table("effort", b.t("cap_effort"), columns, rows, wide=len(im.phases) > 5)
 
 
 def migration(b: Builder) -> None:
@@ -78,11 +101,16 @@ def migration(b: Builder) -> None:
     assert mg is not None
     b.heading(2, "s_migration")
     b.section(3, "s_legacy", [mg.legacy_interfaces], lambda: b.spec_table("legacy", [
-        {"id": x.id, "name": x.name, "disposition": x.disposition, "note": x.note or ""} for x in mg.legacy_interfaces]))
+        {"id": x.id, "name": x.name + (" " + b.t("legacy_example") if x.example else ""), "disposition": x.disposition,
+         "note": x.note or ""} for x in mg.legacy_interfaces]))
     b.section(3, "s_data_migration", [mg.migration], lambda: b.notes(mg.migration))
     b.section(3, "s_migration_reconciliation", [mg.reconciliation], lambda: b.notes(mg.reconciliation))
     b.section(3, "s_dual_run", [mg.dual_run], lambda: b.notes(mg.dual_run))
     b.section(3, "s_cutover", [mg.cutover], lambda: b.spec_table("cutover", [
         {"id": c.id, "check": c.check, "criterion": c.criterion, "owner": c.owner or ""} for c in mg.cutover]))
     b.section(3, "s_versioning", [mg.versioning], lambda: b.notes(mg.versioning))
+    b.section(3, "s_rollback_triggers", [mg.rollback_triggers], lambda: b.spec_table("rollback_triggers", [
+        {"id": c.id, "check": c.check, "criterion": c.criterion, "owner": c.owner or ""} for c in mg.rollback_triggers]))
     b.section(3, "s_rollback", [mg.rollback], lambda: b.notes(mg.rollback))
+    b.section(3, "s_decommission", [mg.decommission], lambda: b.spec_table("decommission", [
+        {"id": c.id, "check": c.check, "criterion": c.criterion, "owner": c.owner or ""} for c in mg.decommission]))
