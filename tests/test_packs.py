@@ -295,6 +295,34 @@ def test_a_rename_of_a_field_named_like_a_code_set_leaves_the_code_set_reference
     assert status.checks is not None and status.checks.code_set == "subscription_status"
 
 
+# --------------------------------------------------------------------------- renaming edge cases
+def test_a_renamed_row_whose_logical_name_is_no_valid_id_gets_a_valid_derived_key() -> None:
+    from guidegen.blueprint.packs import row_key
+
+    assert row_key("user_id") == "user_id"
+    assert row_key("Quote.Id / Order.Id") == "Quote.Id_Order.Id"
+    assert row_key("Quote.GrandTotal (net)") == "Quote.GrandTotal_net"
+    assert row_key("(unmatched)") == "unmatched"
+    assert row_key("1st") == "f_1st"
+
+
+def test_a_field_renamed_in_texts_leaves_a_code_set_of_the_same_name_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "bp" / "packs" / "crm"
+    folder.mkdir(parents=True)
+    (folder / "cs.yaml").write_text(
+        "pack: {id: cs, side: crm, name: CodeSetCRM, summary: {zh: 演示, en: demo}, verified: 2026-11-25, signature: [x]}\n"
+        "types:\n  email-marketing:\n    renames:\n      sources: [d]\n"
+        "      fields: {subscription_status: cs_subscription_state}\n"
+        "sources: [{id: d, title: {zh: 文档, en: docs}, url: 'https://example.com/d', verified: 2026-11-25}]\n",
+        encoding="utf-8")
+    dirs = (str(tmp_path / "bp"),)
+    g = guide("email-marketing", crm="CodeSetCRM", dirs=dirs)
+    consent = next(e for e in g.data.entities if e.id == "consent")
+    row = next(r for r in consent.fields if r.key == "subscription_status")
+    assert row.source == "cs_subscription_state"  # the CRM column is renamed ...
+    assert row.checks is None or row.checks.code_set in (None, "subscription_status")  # ... its code set is not
+
+
 def packs_table() -> str:
     """The README's table of shipped packs, as it must read."""
     lines = ["| pack | product | side | type | also matched by | verified |", "|---|---|---|---|---|---|"]

@@ -166,11 +166,13 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
     type_id = root.get("id") if isinstance(root.get("id"), str) else Path(path).stem
     pack_paths = packs(type_id) if callable(packs) else packs
     if pack_paths and not problems:
-        from guidegen.blueprint.packs import apply_pack
+        from guidegen.blueprint.packs import apply_pack, apply_renames
 
-        for pack_path in pack_paths:
-            applied.append(apply_pack(merged, pack_path, type_id, display_path(Path(pack_path))))
+        for pack_path in pack_paths:  # every overlay first (CRM pack, then software pack) ...
+            applied.append(apply_pack(merged, pack_path, type_id, display_path(Path(pack_path)), rename=False))
             files.append(display_path(Path(pack_path)))
+        for pack in reversed(applied):  # ... then the renames, the CRM pack's last
+            apply_renames(merged, pack, type_id)
     merged = drop_omitted(merged)
     if problems:  # report the schema problems too, all at once
         merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc, path=merged.path)

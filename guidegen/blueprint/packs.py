@@ -200,8 +200,10 @@ def load_pack(path: str | Path, display: str | None = None) -> tuple[PackFile, L
     return pack, data
 
 
-def apply_pack(tree: LocDict, path: str | Path, type_id: str, display: str | None = None) -> AppliedPack:
-    """Merge a pack onto a merged blueprint tree (in place) and apply its renames."""
+def apply_pack(tree: LocDict, path: str | Path, type_id: str, display: str | None = None,
+               rename: bool = True) -> AppliedPack:
+    """Merge a pack onto a merged blueprint tree (in place) and, unless ``rename`` is False,
+    apply its renames (see :func:`apply_renames`)."""
     from guidegen.blueprint.loader import merge
 
     pack, raw = load_pack(path, display)
@@ -226,12 +228,24 @@ def apply_pack(tree: LocDict, path: str | Path, type_id: str, display: str | Non
     if raw.get("sources"):
         _merge_into(tree, LocDict({"sources": raw["sources"]}, loc=raw.loc), merge)
     applied = AppliedPack(header, name, raw)
+    if rename:
+        apply_renames(tree, applied, type_id)
+    return applied
+
+
+def apply_renames(tree: LocDict, applied: AppliedPack, type_id: str) -> None:
+    """Apply a pack's renames (its shared ones, then its part for this type). The loader merges
+    every pack's overlay first and renames afterwards, the CRM pack last, so what a software
+    pack says about the CRM side (in the blueprint's logical names) is renamed too."""
+    raw = applied.raw
+    parts: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
+    if type_id in raw.get("types", {}):
+        parts.append((raw["types"][type_id], ("types", type_id)))
     for part, at in parts:
         renames = part.get("renames")
         if isinstance(renames, LocDict):
-            _rename(tree, header.side, renames, at + ("renames",), applied)
+            _rename(tree, applied.header.side, renames, at + ("renames",), applied)
             applied.cited += [s for s in renames.get("sources") or [] if isinstance(s, str)]
-    return applied
 
 
 def _merge_into(tree: LocDict, over: LocDict, merge: Any) -> None:
@@ -247,7 +261,8 @@ _IDENT_TOKEN = re.compile(r"(?<![\w.])[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?![\w])"
 _SKIP_KEYS = {"id", "goals", "sources", "when", "applies_to", "include", "enum", "stage", "stages", "owners",
               "consulted", "transform", "checks", "source", "target", "source_object", "target_object",
               "crm_object", "software_object", "provider", "system", "kind", "mode", "direction", "type",
-              "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity"}
+              "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity",
+              "code_set"}  # code_set names a code set, not a field: a field renamed to the same id keeps it
 #: Structured keys whose values name code sets and transform steps, never prose: left alone even
 #: when they are mappings (a field renamed like its code set must not rename the code set reference).
 _STRUCTURED_KEYS = {"checks", "transform"}
@@ -329,7 +344,7 @@ def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], app
                     if renamed != value:
                         key = value if column == "source" or str(row.get("source", "")).strip().lower() in ("", "n/a", "-") else None
                         if key and "id" not in row:  # the row keeps its logical key (workbook round trip)
-                            row["id"] = key
+                            row["id"] = row_key(key)
                             row.locs["id"] = row.locs.get(column)
                         row[column] = renamed
                 if isinstance(row.get(f"{column}_object"), str):
@@ -339,6 +354,16 @@ def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], app
         for key in (renames.get(kind) or {}):
             if (kind, key) not in r.used:
                 applied.unused_renames.append((at + (kind, key), f"{kind[:-1]} '{key}'"))
+
+
+def row_key(logical: str) -> str:
+    """A mapping row's id made from its logical field name: the name itself where it is a valid id,
+    else the name with every run of other characters turned into '_' ('Quote.Id / Order.Id' ->
+    'Quote.Id_Order.Id'), always starting with a letter."""
+    key = re.sub(r"[^A-Za-z0-9_.-]+", "_", logical).strip("_.-")
+    if not key[:1].isalpha():
+        key = "f_" + key
+    return key[:64]
 
 
 def _rename_texts(node: Any, r: _Renamer) -> None:
