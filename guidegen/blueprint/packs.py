@@ -276,14 +276,33 @@ def identifier_like(name: str) -> bool:
 class _Renamer:
     def __init__(self, renames: LocDict) -> None:
         self.objects: dict[str, str] = dict(renames.get("objects") or {})
+        # "A / B": "a / b" also renames A and B where they appear alone (an entity a pack adds
+        # may name one of the two objects)
+        self.parts: dict[str, tuple[str, str]] = {}
+        for key, value in list(self.objects.items()):
+            if " / " in key and isinstance(value, str) and value.count(" / ") == key.count(" / "):
+                for a, b in zip(key.split(" / "), value.split(" / ")):
+                    if a.strip() not in self.objects:
+                        self.parts.setdefault(a.strip(), (b.strip(), key))
         self.fields: dict[str, str] = dict(renames.get("fields") or {})
         self.used: set[tuple[str, str]] = set()
         self.wild = {k[2:]: v for k, v in self.fields.items() if k.startswith("*.")}
+        # a field a text names without its object ("looked up by ERP_Order_Id__c"): renamed when
+        # every Object.Field key with that field part renames it alike
+        bare: dict[str, set[str]] = {}
+        for key, value in self.fields.items():
+            if "." in key and not key.startswith("*.") and " " not in key and isinstance(value, str) and "." in value:
+                bare.setdefault(key.partition(".")[2], set()).add(value.partition(".")[2])
+        self.bare = {k: next(iter(v)) for k, v in bare.items() if len(v) == 1 and identifier_like(k) and "." not in k}
 
     def obj(self, name: str) -> str:
         if name in self.objects:
             self.used.add(("objects", name))
             return self.objects[name]
+        if name in self.parts:
+            renamed, whole = self.parts[name]
+            self.used.add(("objects", whole))
+            return renamed
         parts = [p.strip() for p in name.split(" / ")] if " / " in name else None
         if parts and any(p in self.objects for p in parts):
             return " / ".join(self.obj(p) for p in parts)
@@ -310,6 +329,8 @@ class _Renamer:
             if token in self.wild and identifier_like(token):
                 self.used.add(("fields", "*." + token))
                 return self.wild[token]
+            if token in self.bare:
+                return self.bare[token]
             if "." in token:
                 renamed = self.field(token)
                 return renamed
@@ -434,6 +455,8 @@ def _items(node: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], LocD
     found = []
     if isinstance(node, dict):
         for key, value in node.items():
+            if key == "variables" and not path[-1:] == ("fields",):  # placeholder wording, not a fact
+                continue
             if isinstance(value, list):
                 found += [(path + (key, i), v) for i, v in enumerate(value) if isinstance(v, dict)]
             elif isinstance(value, dict):
