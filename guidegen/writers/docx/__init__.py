@@ -57,7 +57,7 @@ from guidegen.writers.docx.styles import (
     ensure_styles,
     theme_for,
 )
-from guidegen.writers.docx.tables import build_table, needs_landscape, table_levels
+from guidegen.writers.docx.tables import Measure, build_table, measure_table, needs_landscape
 
 # Captions count per chapter as Word's Insert Caption (with chapter numbers) writes them:
 # "表 4-2" = STYLEREF to the current Heading 1's number, then SEQ Table (or Figure) restarting
@@ -84,7 +84,7 @@ class _Writer:
     doc: L.Document
     sect_pr: etree._Element
     parts: list[str] = field(default_factory=list)
-    widths_cache: dict[int, list[list[int]]] = field(default_factory=dict)
+    measures: dict[int, Measure] = field(default_factory=dict)
     # Paginated render: heading bookmark -> page ({} in the layout pass, placeholders shown);
     # None: no bookmarks, and the TOC is left for Word to fill in.
     pages: dict[str, int] | None = None
@@ -93,15 +93,21 @@ class _Writer:
     break_before: bool = False  # the next element starts a new page
 
     @property
+    def east_asian(self) -> bool:
+        """The text is in an East Asian language (quotes and dashes take full width)."""
+        p = self.doc.properties
+        return p.language_tag.split("-")[0] == p.east_asian_tag.split("-")[0]
+
+    @property
     def styles(self):  # noqa: ANN201 - StyleMap
         return self.ctx.styles
 
-    def levels(self, table: L.Table) -> list[list[int]]:
-        """Width levels of a table, measured once (orientation and widths both use them)."""
+    def measure(self, table: L.Table) -> Measure:
+        """A table's text measured once (orientation and widths both use it)."""
         key = id(table)
-        if key not in self.widths_cache:
-            self.widths_cache[key] = table_levels(table)
-        return self.widths_cache[key]
+        if key not in self.measures:
+            self.measures[key] = measure_table(table, self.theme.table_size, self.east_asian)
+        return self.measures[key]
 
     def add(self, element: etree._Element | str) -> None:
         """Append body content (an element or WordprocessingML text) before the final sectPr."""
@@ -194,7 +200,7 @@ class _Writer:
         landscape_width = text_width(landscape_copy(self.sect_pr))
         breaks = 0
         inside = False
-        for block, wide in zip(self.doc.blocks, self._landscape_flags(portrait_width)):
+        for block, wide in zip(self.doc.blocks, self._landscape_flags(portrait_width, landscape_width)):
             if wide != inside:
                 if wide:  # end the portrait section; the first one keeps the cover's title page
                     ending = copy.deepcopy(self.sect_pr) if breaks == 0 else portrait_copy(self.sect_pr)
@@ -203,6 +209,8 @@ class _Writer:
                 self.end_section(ending)
                 breaks += 1
                 inside = wide
+            elif isinstance(block, L.Heading) and block.level == 1 and self.heading_count:
+                self.page_break()  # every chapter after the first starts a page
             self.block(block, landscape_width if inside else portrait_width)
         if breaks:
             final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
@@ -228,15 +236,25 @@ class _Writer:
         else:
             self.parts.append(p)
 
-    def _landscape_flags(self, portrait_width: int) -> list[bool]:
-        """Wide tables go landscape, together with the headings and prose just before them."""
-        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b, self.levels(b), portrait_width)
-                 for b in self.doc.blocks]
-        for i in range(len(flags) - 1, -1, -1):
-            j = i - 1
-            while flags[i] and j >= 0 and isinstance(self.doc.blocks[j], (L.Heading, L.Prose)) and not flags[j]:
-                flags[j] = True
-                j -= 1
+    def _landscape_flags(self, portrait_width: int, landscape_width: int) -> list[bool]:
+        """Which blocks go on landscape pages. Wide tables that need it go landscape; within a
+        chapter, everything from the first such table to the chapter's end shares one landscape
+        section (the whole field-mapping chapter rather than a flip per table), and the headings
+        and prose that lead into the first one come along. Chapters start on a new page, so the
+        page turns back to portrait only where a page ends anyway."""
+        blocks = self.doc.blocks
+        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b, self.measure(b), portrait_width, landscape_width)
+                 for b in blocks]
+        chapter_starts = [i for i, b in enumerate(blocks) if isinstance(b, L.Heading) and b.level == 1] + [len(blocks)]
+        for start, end in zip(chapter_starts, chapter_starts[1:]):
+            wide = [i for i in range(start, end) if flags[i]]
+            if not wide:
+                continue
+            first = wide[0]
+            while first > start and isinstance(blocks[first - 1], (L.Heading, L.Prose)):
+                first -= 1
+            for i in range(first, end):
+                flags[i] = True
         return flags
 
     def block(self, block: L.Block, width: int) -> None:
@@ -299,7 +317,8 @@ class _Writer:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
         title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
         self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                             self.theme.border_color, self.levels(table), title))
+                             self.theme.border_color, self.measure(table), self.theme.table_size,
+                             self.east_asian, title))
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"]))
         self.spacer_at = len(self.parts) - 1
@@ -334,8 +353,9 @@ class _Writer:
         self.add(self.caption("figure", gantt.number, gantt.caption, self.styles["figure_caption"]))
 
     # ------------------------------------------------------------------ header and footer
-    def header_footer(self, title: str) -> None:
-        """Title in the header, 'page X of Y' in the footer; an empty first (cover) page."""
+    def header_footer(self, props: L.Properties) -> None:
+        """Client and title in the header, classification and "page X of Y" in the footer; an
+        empty first (cover) page."""
         section = self.document.sections[0]
         section.different_first_page_header_footer = True
         section.first_page_header.is_linked_to_previous = False
@@ -343,10 +363,10 @@ class _Writer:
         header = section.header
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]._p
-        _replace_paragraph(hp, self.styles["header"], [run(title)])
+        _replace_paragraph(hp, self.styles["header"], [run(" · ".join(x for x in (props.client, props.title) if x))])
         footer = section.footer
         footer.is_linked_to_previous = False
-        runs: list[etree._Element] = []
+        runs: list[etree._Element] = [run(f"{props.classification} · ")] if props.classification else []
         for piece in re.split(r"(\{page\}|\{pages\})", self.doc.labels["page_x_of_y"]):
             if piece == "{page}":
                 runs += field_runs("PAGE", "1")
@@ -418,10 +438,10 @@ def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | Non
         or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None
     )
     if not has_own_header:
-        writer.header_footer(doc.properties.title)
+        writer.header_footer(doc.properties)
     writer.front()
     writer.blocks()
     body = writer.body_xml()
     p = doc.properties
-    set_properties(document, p.title, p.subject, p.author or "guidegen", p.keywords, p.date, p.language_tag, p.version)
+    set_properties(document, p.title, p.subject, p.author or p.client, p.keywords, p.date, p.language_tag, p.version)
     return save(document, p.date, {"word/document.xml": (f"<!--{BODY_MARKER}-->".encode(), body)})
