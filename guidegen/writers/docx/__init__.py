@@ -37,6 +37,7 @@ from guidegen.writers.docx.ooxml import (
     portrait_copy,
     breaking_page_before,
     ending_section,
+    keeping_with_next,
     ppr_of,
     run,
     section_break,
@@ -200,7 +201,11 @@ class _Writer:
         landscape_width = text_width(landscape_copy(self.sect_pr))
         breaks = 0
         inside = False
-        for block, wide in zip(self.doc.blocks, self._landscape_flags(portrait_width, landscape_width)):
+        blocks = self.doc.blocks
+        starts: list[int] = []  # where each block's paragraphs begin in self.parts
+        for index, (block, wide) in enumerate(zip(blocks, self._landscape_flags(portrait_width, landscape_width))):
+            if isinstance(block, L.Table) and wide == inside:
+                self.keep_lead_in(blocks, starts, index)
             if wide != inside:
                 if wide:  # end the portrait section; the first one keeps the cover's title page
                     ending = copy.deepcopy(self.sect_pr) if breaks == 0 else portrait_copy(self.sect_pr)
@@ -211,7 +216,9 @@ class _Writer:
                 inside = wide
             elif isinstance(block, L.Heading) and block.level == 1 and self.heading_count:
                 self.page_break()  # every chapter after the first starts a page
-            self.block(block, landscape_width if inside else portrait_width)
+            starts.append(len(self.parts))
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            self.block(block, landscape_width if inside else portrait_width, _keeps_legend(block, following))
         if breaks:
             final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
             self.sect_pr.getparent().replace(self.sect_pr, final)
@@ -257,7 +264,21 @@ class _Writer:
                 flags[i] = True
         return flags
 
-    def block(self, block: L.Block, width: int) -> None:
+    def keep_lead_in(self, blocks: list[L.Block], starts: list[int], index: int) -> None:
+        """The short prose between a heading and a table (its lead-in) stays on the page of
+        the table's caption and first rows, as the heading stays with the lead-in."""
+        first, chars = index, 0
+        while first > 0 and isinstance(blocks[first - 1], (L.Prose, L.Items)) and chars <= KEPT_NOTE_CHARS * 2:
+            block = blocks[first - 1]
+            chars += len(block.text) if isinstance(block, L.Prose) else sum(len(t) for _, t in block.items)
+            first -= 1
+        if first == index or chars > KEPT_NOTE_CHARS * 2:
+            return
+        for at in range(starts[first], len(self.parts)):
+            if self.parts[at].startswith("<w:p>"):
+                self.parts[at] = keeping_with_next(self.parts[at])
+
+    def block(self, block: L.Block, width: int, keep_with_next: bool = False) -> None:
         if isinstance(block, L.Heading):
             style = self.styles[f"heading{block.level}"]
             if self.pages is None:
@@ -272,7 +293,7 @@ class _Writer:
         elif isinstance(block, L.Items):
             self.items(block)
         elif isinstance(block, L.Table):
-            self.table(block, width=width)
+            self.table(block, width=width, keep_with_next=keep_with_next)
         elif isinstance(block, L.Gantt):
             self.gantt(block, width)
         elif isinstance(block, L.Flowchart):
@@ -312,15 +333,16 @@ class _Writer:
     def caption_text(self, kind: str, number: str | None, text: str) -> str:
         return f"{self.doc.labels[kind]} {number} {text}" if number else f"{self.doc.labels[kind]} {text}"
 
-    def table(self, table: L.Table, captioned: bool = True, width: int | None = None) -> None:
+    def table(self, table: L.Table, captioned: bool = True, width: int | None = None,
+              keep_with_next: bool = False) -> None:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
         title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
-        self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                             self.theme.border_color, self.measure(table), self.theme.table_size,
-                             self.east_asian, title))
+        xml = build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
+                          self.theme.border_color, self.measure(table), self.theme.table_size, self.east_asian, title)
+        self.add(keeping_with_next(xml) if keep_with_next else xml)
         # An empty paragraph after every table: adjacent tables would otherwise merge.
-        self.add(paragraph(self.styles["normal"]))
+        self.add(paragraph(self.styles["normal"], keep_next=keep_with_next))
         self.spacer_at = len(self.parts) - 1
 
     def gantt(self, gantt: L.Gantt, width: int) -> None:
@@ -349,7 +371,8 @@ class _Writer:
                 for week in range(1, weeks + 1)
             ]
             tbl.append(_gantt_row(cells, text_style, False, None))
-        self.add(tbl)
+        # The figure's caption follows it: every row keeps with the next, the last with the caption.
+        self.add(keeping_with_next(fragment(tbl, self.document.element.nsmap)))
         self.add(self.caption("figure", gantt.number, gantt.caption, self.styles["figure_caption"]))
 
     # ------------------------------------------------------------------ header and footer
@@ -375,6 +398,17 @@ class _Writer:
             elif piece:
                 runs.append(run(piece))
         _replace_paragraph(footer.paragraphs[0]._p, self.styles["footer"], runs)
+
+
+# A table of at most this many rows stays on one page with a short note after it (a key).
+KEPT_TABLE_ROWS = 20
+KEPT_NOTE_CHARS = 300
+
+
+def _keeps_legend(block: L.Block, following: L.Block | None) -> bool:
+    """A short table followed by a short note (the RACI key) is kept with it."""
+    return (isinstance(block, L.Table) and isinstance(following, L.Prose) and len(block.rows) <= KEPT_TABLE_ROWS
+            and len(following.text) <= KEPT_NOTE_CHARS)
 
 
 def _bold() -> etree._Element:

@@ -27,6 +27,7 @@ CELL_MARGIN = 170  # twips: the table style's left and right cell margins (80 + 
 MAX_ROW_LINES = 14  # a taller row may break across pages
 SAMPLE_ROWS = 120  # rows measured per table to size its columns
 PROSE_WORD_CAP = 2400  # twips: a longer unbroken piece of prose (a URL) may wrap anywhere
+LABEL_CAP = 1900  # twips: a cell no wider than this on one line is a label, kept on one line when room allows
 WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
 # Usable text height of a landscape page over a portrait one (A4 with the default margins):
 # a landscape table must save more lines than this ratio costs.
@@ -43,6 +44,7 @@ class Measure:
 
     floor: list[int]  # header words, prose words and numbers, identifier pieces: never broken
     whole: list[int]  # identifiers and code values unbroken
+    label: list[int]  # short cells (a name, a week range) on one line
     paragraphs: list[list[list[int]]]  # per sampled row, per column: the width of each paragraph
     weights: list[float]
 
@@ -111,13 +113,16 @@ def _header_floor(header: str, size: int, east_asian: bool) -> int:
 def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
     """Measure a table's header and (a sample of) its cells at ``size`` half-points."""
     rows = table.rows if len(table.rows) <= SAMPLE_ROWS else table.rows[:: max(1, len(table.rows) // SAMPLE_ROWS)]
-    floor, whole = [], []
+    floor, whole, label = [], [], []
     average = metrics.twips("n", size)
     for index, column in enumerate(table.columns):
         low = max(column.min_chars * average, _header_floor(column.header, size, east_asian))
-        high = low
+        high = short = low
         for row in rows:
             for line in _cell_lines(row[index], column.literal):
+                width = metrics.twips(line, size, False, east_asian)
+                if width <= LABEL_CAP:
+                    short = max(short, width)
                 if column.literal:
                     for token in _SPACES.split(line):
                         if token:
@@ -128,9 +133,10 @@ def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
                         low = max(low, min(PROSE_WORD_CAP, metrics.twips(piece, size, False, east_asian)))
         floor.append(low + CELL_MARGIN)
         whole.append(high + CELL_MARGIN)
+        label.append(short + CELL_MARGIN)
     paragraphs = [[[metrics.twips(line, size, False, east_asian) for line in _cell_lines(cell, column.literal)]
                    for cell, column in zip(row, table.columns)] for row in rows]
-    return Measure(floor, whole, paragraphs, [c.weight for c in table.columns])
+    return Measure(floor, whole, label, paragraphs, [c.weight for c in table.columns])
 
 
 def _lines(paragraphs: list[int], width: float) -> float:
@@ -148,18 +154,19 @@ def column_widths(m: Measure, available: int) -> list[int]:
     """Column widths in twips that fill exactly ``available``.
 
     Every column first gets its floor (no header word, prose word or number broken); then
-    identifier columns grow to hold their identifiers whole, smallest need first, while they
-    fit. The rest of the width goes, a step at a time, to the column where it saves the most
+    identifier columns grow to hold their identifiers whole, and columns of short labels to
+    hold each label on one line, smallest need first, while they fit. The rest of the width goes, a step at a time, to the column where it saves the most
     lines of table height (a column full in one row only saves little); what saves nothing
     is shared by the columns' weights.
     """
     widths = [float(w) for w in m.floor]
     if sum(widths) >= available:  # even the floors do not fit: words must break
         return _fit([w * available / sum(widths) for w in widths], available)
-    for i in sorted(range(len(widths)), key=lambda i: m.whole[i] - widths[i]):
-        extra = m.whole[i] - widths[i]
-        if extra > 0 and sum(widths) + extra <= available:
-            widths[i] += extra
+    for wanted in (m.whole, m.label):
+        for i in sorted(range(len(widths)), key=lambda i: wanted[i] - widths[i]):
+            extra = wanted[i] - widths[i]
+            if extra > 0 and sum(widths) + extra <= available:
+                widths[i] += extra
     spare = available - sum(widths)
     step = max(40.0, spare / 60)
     lines = [[_lines(cell, w) for cell, w in zip(row, widths)] for row in m.paragraphs]
@@ -226,7 +233,8 @@ def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, 
     cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
     heading = ctx.styles["table_heading"]
     header_cells = "".join(
-        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:shd w:val="clear" w:color="auto" w:fill="{header_fill}"/>'
+        # The header's shading comes from the table style's first-row formatting (tblStylePr).
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>'
         f"</w:tcPr>{paragraph_xml(heading, run_xml(_header_text(column.header, w, size, east_asian)))}</w:tc>"
         for column, w in zip(table.columns, widths)
     )
