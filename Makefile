@@ -29,6 +29,7 @@ schemas: $(STAMP)
 	$(BIN)/guidegen schema --out schemas --reference docs/reference.md
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
 bench-serve: $(STAMP)

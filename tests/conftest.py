@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+# The parsed-blueprint cache of this test session: private, so tests never read entries another
+# run (or another checkout) wrote.
+os.environ["GUIDEGEN_CACHE_DIR"] = __import__("tempfile").mkdtemp(prefix="guidegen-test-cache-")
+os.environ.pop("GUIDEGEN_NO_CACHE", None)
+
 from guidegen.blueprint.loader import load_blueprint, resolve_blueprint_path
 from guidegen.resolve.engagement import Engagement
 from guidegen.guide.model import Guide
@@ -64,9 +69,13 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
     out, err = io.StringIO(), io.StringIO()
     code = 0
+    no_cache = os.environ.get("GUIDEGEN_NO_CACHE")
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             main([str(a) for a in args])
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:  # --no-cache switches the cache off for the process: only for this command here
+            if no_cache is None:
+                os.environ.pop("GUIDEGEN_NO_CACHE", None)
     return code, out.getvalue(), err.getvalue()

@@ -23,10 +23,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("guidegen-*.whl"))
 
 
-def test_the_wheel_ships_every_blueprint_and_fragment(wheel: Path) -> None:
+def test_the_wheel_ships_every_blueprint_fragment_and_pack(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in (ROOT / "blueprints" / "types").glob("*.yaml"):
-        assert f"guidegen/builtin/{path.name}" in names
+        assert f"guidegen/builtin/types/{path.name}" in names
+    for path in (ROOT / "blueprints" / "packs").glob("*/*.yaml"):
+        assert f"guidegen/builtin/packs/{path.parent.name}/{path.name}" in names
     for path in (ROOT / "blueprints" / "fragments").glob("*.yaml"):
         assert f"guidegen/builtin/fragments/{path.name}" in names
 

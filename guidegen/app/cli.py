@@ -46,13 +46,17 @@ def _blueprint_dirs_option(f: Any) -> Any:
               "project file, template or workbook (default 5 MiB; also $GUIDEGEN_MAX_FILE_BYTES). Never switched off.")
 @click.option("--max-rows", metavar="N", help="Raise the rows-per-sheet limit for a large workbook (default 50,000; also "
               "$GUIDEGEN_MAX_ROWS). Never switched off.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the parsed-blueprint cache (kept under "
+              "$GUIDEGEN_CACHE_DIR, else ~/.cache/guidegen; also $GUIDEGEN_NO_CACHE=1).")
 @click.version_option(package_name="guidegen")
-def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
+def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None, no_cache: bool) -> None:
     """Generate CRM <-> third-party software integration guides (DOCX, Markdown, XLSX)
     from typed YAML blueprints. No LLM involved: the same inputs give the same files."""
     from guidegen.core.budget import current, raise_limits
 
     _State.debug = debug
+    if no_cache:
+        os.environ["GUIDEGEN_NO_CACHE"] = "1"  # for the worker processes of 'render --all' too
     raise_limits(max_file_bytes, max_rows)
     current()  # an invalid $GUIDEGEN_MAX_* is reported once, here
 
@@ -60,24 +64,47 @@ def cli(debug: bool, max_file_bytes: str | None, max_rows: str | None) -> None:
 # --------------------------------------------------------------------------- list
 @cli.command("list")
 @click.argument("blueprint", required=False)
+@click.option("--packs", "show_packs", is_flag=True, help="List every product pack: side, type, names matched, "
+              "verification date.")
 @_blueprint_dirs_option
-def list_command(blueprint: str | None, blueprint_dirs: tuple[str, ...]) -> None:
-    """List the available blueprints: id, default complexity, title. With BLUEPRINT, list its
-    goals (the ids --goal takes) and what each one brings into the guide."""
+def list_command(blueprint: str | None, show_packs: bool, blueprint_dirs: tuple[str, ...]) -> None:
+    """List the available blueprints: id, default complexity, title, and the product packs per
+    type. With BLUEPRINT, list its goals (the ids --goal takes), what each one brings into the
+    guide, and the packs --software and --crm can select. With --packs, list every pack."""
     from guidegen.blueprint.loader import blueprint_files, load_blueprint, resolve_blueprint_path
+    from guidegen.blueprint.packs import available_packs, packs_for
 
+    if show_packs:
+        _list_packs(available_packs(blueprint_dirs))
+        return
     if blueprint:
-        _list_goals(load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs)).blueprint)
+        bp = load_blueprint(resolve_blueprint_path(blueprint, blueprint_dirs)).blueprint
+        _list_goals(bp)
+        click.echo("")
+        _list_packs(packs_for("software", bp.id, blueprint_dirs) + packs_for("crm", bp.id, blueprint_dirs))
         return
     rows = []
     for bp_id, path in sorted(blueprint_files(blueprint_dirs).items()):
         loaded = load_blueprint(path)
         desc = loaded.blueprint.description
-        rows.append((bp_id, loaded.blueprint.default_complexity, desc.en or desc.zh or ""))
+        packs = ", ".join(p.header.name for p in packs_for("software", loaded.blueprint.id, blueprint_dirs)) or "-"
+        rows.append((bp_id, loaded.blueprint.default_complexity, packs, desc.en or desc.zh or ""))
     width = max((len(r[0]) for r in rows), default=2)
-    click.echo(f"{'ID':<{width}}  {'COMPLEXITY':<10}  DESCRIPTION")
-    for bp_id, complexity, desc in rows:
-        click.echo(f"{bp_id:<{width}}  {complexity:<10}  {desc}")
+    pack_width = max((len(r[2]) for r in rows), default=5)
+    click.echo(f"{'ID':<{width}}  {'COMPLEXITY':<10}  {'PACKS':<{pack_width}}  DESCRIPTION")
+    for bp_id, complexity, packs, desc in rows:
+        click.echo(f"{bp_id:<{width}}  {complexity:<10}  {packs:<{pack_width}}  {desc}")
+    crm = ", ".join(p.header.name for p in available_packs(blueprint_dirs) if p.header.side == "crm")
+    click.echo(f"\nCRM packs (every type): {crm or '-'}")
+
+
+def _list_packs(packs: list[Any]) -> None:
+    """One line per pack: what it is for, the names it matches and when it was verified."""
+    click.echo(f"{'PACK':<16}  {'SIDE':<8}  {'TYPE':<15}  {'VERIFIED':<10}  NAMES MATCHED")
+    for p in packs:
+        h = p.header
+        click.echo(f"{h.id:<16}  {h.side:<8}  {h.type or 'every':<15}  {h.verified.isoformat():<10}  "
+                   + "; ".join(dict.fromkeys([h.name, *h.aliases])))
 
 
 def _list_goals(bp: Any) -> None:
@@ -188,13 +215,21 @@ def _relative_to_project(engagement: Any, base_dir: Path) -> Any:
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Treat warnings (weak spots in the guide) as errors.")
-def validate_command(paths: tuple[str, ...], strict: bool) -> None:
-    """Validate blueprint files: schema, references and guide quality (lint).
+@click.option("--software", help="Validate with the product pack this software name selects.")
+@click.option("--crm", help="Validate with the CRM pack this name selects.")
+@_blueprint_dirs_option
+def validate_command(paths: tuple[str, ...], strict: bool, software: str | None, crm: str | None,
+                     blueprint_dirs: tuple[str, ...]) -> None:
+    """Validate blueprint and product-pack files: schema, references and guide quality (lint).
 
-    Reports every problem with file:line:column, key path, expected and given value.
-    Exit status 0 when valid, 2 when not (with --strict, warnings count too).
+    PATHS are blueprint files, built-in type ids, pack files (validated with their type, or a CRM
+    pack with every type) or folders. Reports every problem with file:line:column, key path,
+    expected and given value. Exit status 0 when valid, 2 when not (with --strict, warnings count
+    too: a pack fact without a source, a rename of a field the blueprint does not have).
     """
-    from guidegen.blueprint.loader import load_blueprint
+    from guidegen.app.pipeline import choose_packs
+    from guidegen.blueprint.loader import blueprint_files, load_blueprint
+    from guidegen.blueprint.packs import is_pack_file, pack_problems
     from guidegen.core.errors import Location, Problem, UserError
     from guidegen.resolve.checks import check_blueprint
 
@@ -203,13 +238,27 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
     if not names:
         raise UserError.single(Location(paths[0]), "no blueprint files found", expected="a .yaml or .yml file, or a "
                                "folder holding some")
+    builtins = blueprint_files(blueprint_dirs)
     for name in names:
+        if is_pack_file(name):
+            problems += _validate_pack(name, blueprint_dirs)
+            continue
+        path = builtins[name] if name in builtins and not Path(name).exists() else name
+
+        def choose(type_id: str) -> list[Path]:
+            chosen, warned = choose_packs(type_id, software, crm, blueprint_dirs)
+            problems.extend(warned)
+            return chosen
+
         try:
-            loaded = load_blueprint(name)
+            loaded = load_blueprint(path, packs=choose)
         except UserError as exc:
             problems += exc.problems
             continue
         problems += check_blueprint(loaded)
+        for applied in loaded.packs:
+            problems += pack_problems(applied)
+    problems = list(dict.fromkeys(problems))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for p in problems:
@@ -220,7 +269,47 @@ def validate_command(paths: tuple[str, ...], strict: bool) -> None:
             summary += f"; {len(warnings)} warnings treated as errors (--strict)"
         click.echo(summary, err=True)
         sys.exit(2)
-    click.echo(f"ok: {len(names)} blueprint(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+    click.echo(f"ok: {len(names)} file(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+
+
+def _validate_pack(name: str, blueprint_dirs: tuple[str, ...]) -> list[Any]:
+    """A pack with its type's blueprint (a CRM pack with every type): the pack's own problems,
+    and a rename that matches nothing in any type it applies to."""
+    from guidegen.blueprint.loader import blueprint_files, load_blueprint
+    from guidegen.blueprint.packs import load_pack, pack_problems
+    from guidegen.core.errors import Problem, UserError
+    from guidegen.resolve.checks import check_blueprint
+
+    try:
+        pack, raw = load_pack(name, name)
+    except UserError as exc:
+        return exc.problems
+    types = blueprint_files(blueprint_dirs)
+    wanted = [pack.pack.type] if pack.pack.side == "software" else list(types)
+    problems: list[Problem] = []
+    unused: dict[Any, list[Problem]] = {}
+    for type_id in wanted:
+        if type_id not in types:
+            problems.append(Problem(raw["pack"].locs["type"], f"unknown integration type '{type_id}'",
+                                    expected="one of: " + ", ".join(sorted(types)), given=str(type_id)))
+            continue
+        try:
+            loaded = load_blueprint(types[type_id], packs=[Path(name)])
+        except UserError as exc:
+            problems += exc.problems
+            continue
+        problems += check_blueprint(loaded)
+        for p in pack_problems(loaded.packs[0]):
+            if p.message.startswith("the pack renames") and p.location.path and not p.location.path.startswith("types"):
+                unused.setdefault(p.location, []).append(p)  # a CRM pack's shared rename: unused in every type?
+            else:
+                problems.append(p)
+    problems += [found[0] for found in unused.values() if len(found) == len(wanted)]
+    for type_id in pack.types:
+        if type_id not in types:
+            problems.append(Problem(raw["types"].locs[type_id], f"unknown integration type '{type_id}'",
+                                    expected="one of: " + ", ".join(sorted(types)), given=type_id))
+    return problems
 
 
 def _expand(paths: tuple[str, ...]) -> list[str]:
@@ -290,6 +379,54 @@ def new_blueprint_command(blueprint_id: str, source: str | None, folder: str, fo
         text = copy_text(read_text(resolve_blueprint_path(source, blueprint_dirs)), blueprint_id)
     else:
         text = skeleton_text(blueprint_id, target.name, relative_schema(Path(folder), Path("schemas")))
+    write_new_file(target, text, force)
+    click.echo(str(target))
+
+
+@cli.command("new-pack")
+@click.argument("pack_id")
+@click.option("--type", "type_id", help="Software pack: the integration type it belongs to (e.g. helpdesk).")
+@click.option("--crm", "crm_side", is_flag=True, help="A CRM pack (applies to every type) instead of a software pack.")
+@click.option("--name", help="The product's name as its vendor writes it (default: the id).")
+@click.option("--dir", "folder", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Blueprint folder: the pack goes to DIR/packs/TYPE/ID.yaml (or DIR/packs/crm/ID.yaml); "
+              "pass DIR to --blueprints to use it.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_blueprint_dirs_option
+def new_pack_command(pack_id: str, type_id: str | None, crm_side: bool, name: str | None, folder: str, force: bool,
+                     blueprint_dirs: tuple[str, ...]) -> None:
+    """Write a product pack skeleton that validates at once: the header, and every object and
+    field of its side mapped to itself, ready for the product's real names."""
+    import datetime as dt
+
+    from guidegen.app.output import write_new_file
+    from guidegen.app.scaffold import pack_text, relative_schema, side_names
+    from guidegen.blueprint.loader import blueprint_files, load_blueprint, resolve_blueprint_path
+    from guidegen.blueprint.packs import CRM_FOLDER, PACKS_DIR
+    from guidegen.core.errors import Location, UserError
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,63}", pack_id):
+        raise UserError.single(Location("command line"), "invalid pack id",
+                               expected="lower-case letters, digits or '-', starting with a letter", given=pack_id)
+    if crm_side == bool(type_id):
+        raise UserError.single(Location("command line"), "say which side the pack is for",
+                               expected="--type TYPE (a software pack) or --crm (a CRM pack)",
+                               given="both" if crm_side else "neither")
+    if crm_side:
+        objects: dict[str, None] = {}
+        fields: dict[str, None] = {}
+        for path in blueprint_files(blueprint_dirs).values():
+            found = side_names(load_blueprint(path).blueprint, "crm")
+            objects.update(dict.fromkeys(found[0]))
+            fields.update(dict.fromkeys(found[1]))
+        names = (list(objects), list(fields))
+    else:
+        names = side_names(load_blueprint(resolve_blueprint_path(type_id or "", blueprint_dirs)).blueprint, "software")
+    target = Path(folder) / PACKS_DIR / (CRM_FOLDER if crm_side else str(type_id)) / f"{pack_id}.yaml"
+    schema = relative_schema(target.parent, Path("schemas"), "pack.schema.json")
+    text = pack_text(pack_id, "crm" if crm_side else "software", type_id, name or pack_id,
+                     dt.date.today().isoformat(), names, schema)
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_new_file(target, text, force)
     click.echo(str(target))
 

@@ -11,6 +11,7 @@ from guidegen.blueprint.loader import (
     load_blueprint,
     resolve_blueprint_path,
 )
+from guidegen.blueprint.packs import find_pack, packs_for
 from guidegen.core.errors import Location, Problem, UserError
 from guidegen.guide.model import Guide
 from guidegen.resolve.checks import reference_errors
@@ -45,11 +46,41 @@ def load_for(engagement: Engagement, extra_dirs: tuple[str, ...] = ()) -> Loaded
             expected="a built-in blueprint id (see 'guidegen list') or a path to a YAML file",
         )
     path = resolve_blueprint_path(engagement.blueprint, extra_dirs)
-    loaded = load_blueprint(path)
+    warnings: list[Problem] = []
+
+    def choose(type_id: str) -> list[Path]:
+        paths, found = choose_packs(type_id, engagement.software, engagement.crm, extra_dirs)
+        warnings.extend(found)
+        return paths
+
+    loaded = load_blueprint(path, packs=choose)
+    loaded.warnings += warnings
     errors = reference_errors(loaded)
     if errors:
         raise UserError(errors)
     return loaded
+
+
+def choose_packs(type_id: str, software: str | None, crm: str | None,
+                 extra_dirs: tuple[str, ...] = ()) -> tuple[list[Path], list[Problem]]:
+    """The packs the named products ask for (CRM first), and a warning per named product
+    without one (the guide is then product-neutral for it)."""
+    paths: list[Path] = []
+    warnings: list[Problem] = []
+    for side, name in (("crm", crm), ("software", software)):
+        if not name:
+            continue
+        pack = find_pack(side, type_id, name, extra_dirs)  # type: ignore[arg-type]
+        if pack is not None:
+            paths.append(pack.path)
+            continue
+        known = [p.header.name for p in packs_for(side, type_id, extra_dirs)]  # type: ignore[arg-type]
+        warnings.append(Problem(
+            Location("command line", path=f"--{side}"),
+            f"no product pack for {side} '{name}': the guide is product-neutral for it",
+            expected=("a product with a pack: " + ", ".join(known)) if known else f"a product with a pack (none exists for {type_id} yet)",
+            given=name, hint="see 'guidegen list --packs'; 'guidegen new-pack' starts one", severity="warning"))
+    return paths, warnings
 
 
 def render(
@@ -58,7 +89,9 @@ def render(
     loaded: LoadedBlueprint | None = None,
 ) -> Rendered:
     """Resolve the guide and run every requested writer; raises UserError on bad input."""
-    resolution = resolve_guide(loaded or load_for(engagement, extra_dirs), engagement)
+    loaded = loaded or load_for(engagement, extra_dirs)
+    pack_warnings = list(loaded.warnings)
+    resolution = resolve_guide(loaded, engagement)
     loaded = None  # the blueprint is no longer needed: free its memory before the writers run
     options = WriterOptions(template=_template(engagement), paginate=engagement.paginate)
     stem = output_stem(resolution.guide)
@@ -66,7 +99,7 @@ def render(
     for fmt in dict.fromkeys(engagement.formats):
         write = get_writer(fmt)
         outputs.append(Output(stem + WRITERS[fmt].extension, write(resolution.guide, options), resolution.guide.meta.blueprint))
-    warnings = list(resolution.warnings)
+    warnings = list(dict.fromkeys(pack_warnings + resolution.warnings))
     if options.template and "docx" in engagement.formats:
         warnings += _template_warnings(options.template)
     return Rendered(resolution.guide, outputs, warnings)

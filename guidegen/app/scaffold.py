@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from guidegen.blueprint.loader import LoadedBlueprint
+from guidegen.blueprint.schema import Blueprint
 
 _SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 
@@ -225,11 +226,89 @@ def copy_text(source_text: str, new_id: str) -> str:
     return "\n".join(lines)
 
 
-def relative_schema(target_dir: Path, schemas_dir: Path) -> str | None:
-    """The schema path as seen from the new blueprint's folder, if the schemas exist."""
-    schema = schemas_dir / "blueprint.schema.json"
+def relative_schema(target_dir: Path, schemas_dir: Path, name: str = "blueprint.schema.json") -> str | None:
+    """The schema path as seen from the new file's folder, if the schemas exist."""
+    schema = schemas_dir / name
     if not schema.exists():
         return None
     import os
 
     return os.path.relpath(schema.resolve(), target_dir.resolve()).replace(os.sep, "/")
+
+
+# --------------------------------------------------------------------------- packs
+def side_names(blueprint: Blueprint, side: str) -> tuple[list[str], list[str]]:
+    """The objects and fields a blueprint has on one side (crm or software), in order: what a
+    pack for that side may rename."""
+    objects: dict[str, None] = {}
+    fields: dict[str, None] = {}
+    for obj in blueprint.overview.scope.objects:
+        name = obj.crm_object if side == "crm" else obj.software_object
+        if name:
+            objects.setdefault(name, None)
+    for entity in blueprint.data.entities:
+        for column in ("source", "target"):
+            if getattr(entity, column) != side:
+                continue
+            objects.setdefault(getattr(entity, f"{column}_object"), None)
+            for row in entity.fields:
+                value = getattr(row, column)
+                if value and value.strip().lower() not in ("n/a", "-"):
+                    fields.setdefault(value, None)
+    return list(objects), list(fields)
+
+
+def pack_text(pack_id: str, side: str, type_id: str | None, name: str, today: str,
+              names: tuple[list[str], list[str]], schema: str | None) -> str:
+    """A pack skeleton that validates: the header, every renamable object and field of its side
+    (mapped to itself until the author writes the product's name), and commented examples of
+    an overlay and a source."""
+    objects, fields = names
+    lines = [_SCHEMA_LINE.format(schema=schema).rstrip("\n")] if schema else []
+    lines += [
+        f"# Product pack for {name}. Write the product's real names and facts, each with a source",
+        "# (see docs/pack-format.md); 'guidegen validate --strict' checks the pack with its blueprint.",
+        "pack:",
+        f"  id: {pack_id}",
+        f"  side: {side}",
+    ]
+    if type_id:
+        lines.append(f"  type: {type_id}")
+    lines += [
+        f"  name: {yaml_scalar(name)}",
+        "  aliases: []",
+        "  summary:",
+        f"    zh: {yaml_scalar(name + ' 的对象、字段、接口与限制')}",
+        f"    en: {yaml_scalar(name + ' objects, fields, interfaces and limits')}",
+        f"  verified: {today}",
+        "  signature: []          # identifiers only this product's guides contain",
+        "",
+        "renames:                 # logical name -> the product's name (edit the right-hand sides)",
+        "  sources: []            # ids from 'sources' below",
+        "  objects:",
+    ]
+    lines += [f"    {yaml_scalar(o)}: {yaml_scalar(o)}" for o in objects] or ["    {}"]
+    lines.append("  fields:")
+    lines += [f"    {yaml_scalar(f)}: {yaml_scalar(f)}" for f in fields] or ["    {}"]
+    lines += [
+        "",
+        "overlay: {}",
+        "# overlay:                # a partial blueprint merged by id, like a fragment",
+        "#   architecture:",
+        "#     limits:",
+        "#       - id: LIM-XX-API",
+        "#         system: " + side,
+        "#         name: {zh: API 速率限制, en: API rate limit}",
+        "#         value: {zh: ..., en: ...}",
+        "#         sources: [vendor-api-limits]",
+        "",
+        "sources: []",
+        "# sources:",
+        "#   - id: vendor-api-limits",
+        "#     title: {zh: ..., en: ...}",
+        "#     publisher: {zh: ..., en: ...}",
+        "#     url: https://...",
+        f"#     verified: {today}",
+        "",
+    ]
+    return "\n".join(lines)

@@ -16,12 +16,14 @@ Locations survive the merge, so a problem in a fragment is reported in the fragm
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from guidegen.blueprint import cache
 from guidegen.blueprint.schema import Blueprint
 from guidegen.core import budget
 from guidegen.core.diagnostics import problems_from_validation
@@ -100,16 +102,45 @@ class LoadedBlueprint:
     raw: LocDict
     path: str
     files: list[str] = field(default_factory=list)
+    packs: list[Any] = field(default_factory=list)  # AppliedPack, CRM pack first
+    warnings: list[Problem] = field(default_factory=list)  # e.g. a product named without a pack
 
 
-def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBlueprint:
-    """Load a blueprint with its fragments and validate it; UserError on any problem."""
+PackChoice = Callable[[str], Sequence[Path]] | Sequence[Path]
+
+
+def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoice = ()) -> LoadedBlueprint:
+    """Load a blueprint with its fragments and the given product packs (see
+    :mod:`guidegen.blueprint.packs`: CRM pack first, then the software pack) and validate it;
+    UserError on any problem. A blueprint loaded before, unchanged with its fragments and packs,
+    comes from the parsed-blueprint cache (:mod:`guidegen.blueprint.cache`)."""
     name = display or str(path)
+    if cache.enabled():
+        try:
+            data = budget.read_regular_file(path)
+        except (OSError, budget.BudgetExceeded):
+            data = None  # the uncached load below reports it properly
+        if data is not None:
+            pack_paths = list(packs(cache.type_id_of(data) or Path(path).stem) if callable(packs) else packs)
+            key = cache.entry_key(data, name, pack_paths)
+            if key is not None:
+                hit = cache.lookup(key)
+                if isinstance(hit, LoadedBlueprint):
+                    return hit
+                loaded, fragments = _load(path, name, pack_paths)
+                cache.store(key, loaded, fragments)
+                return loaded
+    return _load(path, name, packs)[0]
+
+
+def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBlueprint, list[Path]]:
+    """Load, merge and validate; also returns the fragment files used."""
     doc = load_yaml_file(path, name)
     root = doc.data
     if not isinstance(root, LocDict):
         raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=describe_value(root))
     files = [name]
+    fragment_paths: list[Path] = []
     merged: Any = LocDict(loc=root.loc)
     problems: list[Problem] = []
     for fragment_name, loc in _includes(root, name, problems):
@@ -119,16 +150,27 @@ def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBluepr
                 Problem(loc, f"fragment '{fragment_name}' not found", expected=f"a file {FRAGMENT_DIR}/{fragment_name}.yaml")
             )
             continue
-        fragment = load_yaml_file(fragment_path, _display(fragment_path)).data
+        fragment = load_yaml_file(fragment_path, display_path(fragment_path)).data
         if not isinstance(fragment, LocDict):
             problems.append(Problem(Location(str(fragment_path)), "a fragment must be a YAML mapping"))
             continue
         for key in ("include", "id"):
             if key in fragment:
                 problems.append(Problem(fragment.locs[key], f"a fragment cannot set '{key}'"))
-        files.append(_display(fragment_path))
+        files.append(display_path(fragment_path))
+        fragment_paths.append(fragment_path)
         merged = merge(merged, fragment)
-    merged = drop_omitted(merge(merged, root))
+    merged = merge(merged, root)
+    applied = []
+    type_id = root.get("id") if isinstance(root.get("id"), str) else Path(path).stem
+    pack_paths = packs(type_id) if callable(packs) else packs
+    if pack_paths and not problems:
+        from guidegen.blueprint.packs import apply_pack
+
+        for pack_path in pack_paths:
+            applied.append(apply_pack(merged, pack_path, type_id, display_path(Path(pack_path))))
+            files.append(display_path(Path(pack_path)))
+    merged = drop_omitted(merged)
     if problems:  # report the schema problems too, all at once
         merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc, path=merged.path)
         merged.locs.update(root.locs)
@@ -138,10 +180,10 @@ def load_blueprint(path: str | Path, display: str | None = None) -> LoadedBluepr
         raise UserError(problems + problems_from_validation(exc, merged, Blueprint, name)) from None
     if problems:
         raise UserError(problems)
-    return LoadedBlueprint(blueprint, merged, name, files)
+    return LoadedBlueprint(blueprint, merged, name, files, applied), fragment_paths
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Show built-in files relative to the package, user files as given."""
     try:
         return str(Path("blueprints") / path.resolve().relative_to(builtin_dir().resolve()))
@@ -195,34 +237,37 @@ def _is_item_list(value: Any) -> bool:
     )
 
 
-def merge(base: Any, over: Any) -> Any:
-    """Merge ``over`` onto ``base`` (see module docstring); locations follow the values."""
+def merge(base: Any, over: Any, key: Any = None) -> Any:
+    """Merge ``over`` onto ``base`` (see module docstring); locations follow the values.
+    ``key`` is the mapping key the two values sit under: rows of a mapping table
+    (``fields``) match by id, else by their source field."""
     if isinstance(base, dict) and isinstance(over, dict):
         out = LocDict(loc=getattr(over, "loc", None) or getattr(base, "loc", None), path=getattr(over, "path", ()))
         for key, value in base.items():
             out[key] = value
             out.locs[key] = _loc_of(base, key)
         for key, value in over.items():
-            out[key] = merge(out[key], value) if key in out else value
+            out[key] = merge(out[key], value, key) if key in out else value
             out.locs[key] = _loc_of(over, key)
         return out
     if _is_item_list(base) and _is_item_list(over):
         out = LocList(loc=getattr(over, "loc", None), path=getattr(over, "path", ()))
         index: dict[Any, int] = {}
+        item_id = _row_key if key == "fields" else _item_id
         for pos, item in enumerate(base):
-            if _item_id(item) is not None:
-                index[_item_id(item)] = len(out)
+            if item_id(item) is not None:
+                index[item_id(item)] = len(out)
             out.append(item)
             out.locs.append(_item_loc(base, pos))
         for pos, item in enumerate(over):
-            key = _item_id(item)
-            if key is not None and key in index:
-                at = index[key]
+            found = item_id(item)
+            if found is not None and found in index:
+                at = index[found]
                 out[at] = merge(out[at], item)
                 out.locs[at] = _item_loc(over, pos)
             else:
-                if key is not None:
-                    index[key] = len(out)
+                if found is not None:
+                    index[found] = len(out)
                 out.append(item)
                 out.locs.append(_item_loc(over, pos))
         return out
@@ -233,6 +278,14 @@ def _item_id(item: dict[str, Any]) -> Any:
     """An item's id when it is usable as one (the schema reports any other value)."""
     key = item.get("id")
     return key if isinstance(key, (str, int, float, bool)) else None
+
+
+def _row_key(item: dict[str, Any]) -> Any:
+    """A mapping row's key: its id, else its source field."""
+    found = _item_id(item)
+    if found is None and isinstance(item.get("source"), str):
+        return ("source", item["source"])
+    return found
 
 
 def _loc_of(container: Any, key: Any) -> Location | None:

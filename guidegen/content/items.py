@@ -182,6 +182,17 @@ class ComplianceItem(Item):
     implementation: Text = Field(description="How the integration meets it.")
 
 
+class Limit(Item):
+    """A product limit the integration must respect: rate limits, payload and batch sizes."""
+
+    id: Ident = Field(description="Limit id, e.g. LIM-ZD-API.")
+    system: System = Field(description="System whose limit it is: crm, software or middleware.")
+    name: Text = Field(description="What is limited, e.g. REST API requests.")
+    value: Text = Field(description="The limit, e.g. 700 requests per minute.")
+    scope: Text | None = Field(None, description="Where it applies: edition, plan, per user, per org, ...")
+    note: Text | None = Field(None, description="How the integration stays within it.")
+
+
 class Architecture(Section):
     """Section 2: interfaces, flows, sync strategy, conflict rules, errors, capacity, security."""
 
@@ -194,6 +205,10 @@ class Architecture(Section):
     requirements: list[Requirement] = Field(default_factory=list, description="System requirements and capacity targets.")
     security: list[Control] = Field(default_factory=list, description="Security controls.")
     compliance: list[ComplianceItem] = Field(default_factory=list, description="Compliance requirements.")
+    platform: list[Note] = Field(default_factory=list, description="Product specifics (from product packs): platform "
+                                 "constraints, native connectors and iPaaS options, known limitations.")
+    limits: list[Limit] = Field(default_factory=list, description="Product limits: rate limits by edition or plan, "
+                                "payload and batch sizes.")
 
 
 # --------------------------------------------------------------------------- implementation

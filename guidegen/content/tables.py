@@ -115,6 +115,10 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("compliance", "cap_compliance", (
             _id(weight=0.8), C("regulation", "col_regulation", W.LABEL), C("requirement", "col_requirement", W.PROSE),
             C("implementation", "col_implementation", W.PROSE))),
+        TableSpec("limits", "cap_limits", (
+            _id(weight=0.8), C("system", "col_system", W.CODE, choices="system"), C("name", "col_limit", W.LABEL),
+            C("value", "col_limit_value", W.PHRASE), C("scope", "col_limit_scope", W.LABEL, optional=True),
+            C("note", "col_note", W.PROSE, optional=True))),
         # 3 implementation
         TableSpec("roles", "cap_roles", (
             C("name", "col_role", W.LABEL), C("responsibilities", "col_responsibilities", W.LONG),

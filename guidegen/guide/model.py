@@ -57,6 +57,17 @@ class Meta(Node):
     start_date: dt.date | None = Field(None, description="Project start date, when known.")
     keywords: list[str] = Field(default_factory=list, description="Document keywords.")
     variables: dict[str, str] = Field(default_factory=dict, description="Placeholder values the engagement set.")
+    packs: list["PackRef"] = Field(default_factory=list, description="Product packs the guide was made with.")
+    neutral: list[str] = Field(default_factory=list, description="Products the engagement named for which no product "
+                               "pack exists: the guide is product-neutral for them.")
+
+
+class PackRef(Node):
+    """A product pack a guide was made with."""
+
+    side: str = Field(description="crm or software.")
+    name: str = Field(description="The product as the pack names it.")
+    verified: dt.date = Field(description="When the pack was last verified against the vendor's documentation.")
 
 
 class Revision(Node):

@@ -63,6 +63,7 @@ class _Context:
     chosen_goals: frozenset[str] | None = None
     linked_tests: frozenset[str] = frozenset()
     cited: dict[str, None] = field(default_factory=dict)
+    _memo: dict[str, str] | None = None
     traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
@@ -83,13 +84,30 @@ class _Context:
                 self.warnings.append(
                     Problem(self.where(path), f"no '{self.lang}' text; the other language is shown", severity="warning")
                 )
+        source = chosen or ""
+        memo = self.memo
+        done = memo.get(source)
+        if done is not None:
+            return done
         try:
-            rendered = render_text(chosen or "", self.variables)
+            rendered = render_text(source, self.variables)
         except TemplateProblem as exc:
             self.errors.append(Problem(self.where(path), str(exc)))
             return chosen
-        rendered = clean_text(rendered)
-        return self.locale.polish(rendered)
+        done = memo[source] = self.locale.polish(clean_text(rendered))
+        return done
+
+    @property
+    def memo(self) -> dict[str, str]:
+        """Finished texts by source text, shared by every resolution with the same language and
+        placeholder values (validate resolves a blueprint at every level, scenario and language;
+        a render --all worker resolves several guides)."""
+        if self._memo is None:
+            key = (self.lang, tuple(sorted((k, str(v)) for k, v in self.variables.items())))
+            if len(_TEXT_MEMO) > 32:
+                _TEXT_MEMO.clear()
+            self._memo = _TEXT_MEMO.setdefault(key, {})
+        return self._memo
 
     def applies(self, item: Any) -> bool:
         """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
@@ -138,6 +156,7 @@ class _Context:
 
 
 _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+_TEXT_MEMO: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
 def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[list[str], list[str]]:
@@ -175,6 +194,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     ctx = _Context(loaded, lang, complexity, scenario, {})
     ctx.traits = frozenset(blueprint.traits) if blueprint.traits is not None else None
     ctx.variables = _template_variables(ctx, blueprint, engagement)
+    ctx._memo = None  # texts finished with the placeholder values from here on
 
     meta = _meta(ctx, blueprint, engagement, complexity)
     team = _team(ctx, blueprint, engagement)
@@ -238,6 +258,9 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
 def _references(ctx: _Context, blueprint: bp.Blueprint) -> list[model.Source]:
     """The register's sources that the guide's content cites, in order of first citation."""
     register = {s.id: (i, s) for i, s in enumerate(blueprint.sources)}
+    for pack in ctx.loaded.packs:  # the pages a pack's object and field names come from
+        for sid in pack.cited:
+            ctx.cited.setdefault(sid, None)
     return [ctx.convert(register[sid][1], model.Source, ("sources", register[sid][0]))
             for sid in ctx.cited if sid in register]
 
@@ -303,7 +326,16 @@ def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, comple
         start_date=engagement.start_date,
         keywords=[v["crm"], v["software"], v["software_kind"], blueprint.id],
         variables=dict(engagement.variables),
+        packs=[model.PackRef(side=p.header.side, name=p.header.name, verified=p.header.verified) for p in ctx.loaded.packs],
+        neutral=_neutral(ctx.loaded, engagement),
     )
+
+
+def _neutral(loaded: LoadedBlueprint, engagement: Engagement) -> list[str]:
+    """The products the engagement names that no applied pack covers."""
+    covered = {p.header.side for p in loaded.packs}
+    named = (("crm", engagement.crm), ("software", engagement.software))
+    return [name for side, name in named if name and side not in covered]
 
 
 def _revisions(engagement: Engagement, meta: model.Meta) -> list[model.Revision]:

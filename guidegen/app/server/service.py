@@ -26,7 +26,7 @@ from guidegen.resolve.engagement import Engagement
 from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.workbook.importer import import_mapping
 from guidegen.app.output import safe_filename
-from guidegen.app.pipeline import load_for, render
+from guidegen.app.pipeline import choose_packs, load_for, render
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WRITERS
 from guidegen.app.server.models import (
@@ -130,7 +130,8 @@ def render_guide(request: GuideRequest, blueprint_dirs: tuple[str, ...]) -> Rend
         engagement = Engagement.model_validate(
             request.model_dump(exclude={"languages"}, exclude_unset=True) | {"lang": lang, "formats": formats}
         )
-        rendered = render(engagement, blueprint_dirs, loaded=_loaded(request.blueprint, blueprint_dirs))
+        rendered = render(engagement, blueprint_dirs,
+                          loaded=_loaded(request.blueprint, blueprint_dirs, engagement.software, engagement.crm))
         outputs = dict(zip(formats, rendered.outputs))  # the pipeline keeps the order of the formats
         for fmt in wanted:
             if fmt == "pdf":
@@ -166,17 +167,22 @@ def docx_to_pdf(name: str, data: bytes) -> bytes:
         return target.read_bytes()
 
 
-def _loaded(blueprint_id: str, blueprint_dirs: tuple[str, ...]) -> LoadedBlueprint:
-    """The loaded and checked blueprint, kept while its file is unchanged: a worker renders
-    the same few blueprints again and again, and loading is about half of a render."""
+def _loaded(blueprint_id: str, blueprint_dirs: tuple[str, ...], software: str | None = None,
+            crm: str | None = None) -> LoadedBlueprint:
+    """The loaded and checked blueprint with the packs the named products select, kept while
+    its files are unchanged: a worker renders the same few blueprints again and again, and
+    loading is about half of a render."""
     path = resolve_blueprint_path(blueprint_id, blueprint_dirs)
     stat = path.stat()
-    return _load_checked(str(path), stat.st_mtime_ns, stat.st_size)
+    packs, _ = choose_packs(path.stem, software, crm, blueprint_dirs)
+    stamps = tuple((str(p), p.stat().st_mtime_ns) for p in packs)
+    return _load_checked(str(path), stat.st_mtime_ns, stat.st_size, software, crm, blueprint_dirs, stamps)
 
 
-@lru_cache(maxsize=16)
-def _load_checked(path: str, mtime_ns: int, size: int) -> LoadedBlueprint:
-    return load_for(Engagement(blueprint=path))
+@lru_cache(maxsize=32)
+def _load_checked(path: str, mtime_ns: int, size: int, software: str | None, crm: str | None,
+                  blueprint_dirs: tuple[str, ...], pack_stamps: tuple[tuple[str, int], ...]) -> LoadedBlueprint:
+    return load_for(Engagement(blueprint=path, software=software, crm=crm), blueprint_dirs)
 
 
 def zip_files(files: list[RenderedFile]) -> bytes:

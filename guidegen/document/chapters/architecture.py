@@ -40,3 +40,14 @@ def build(b: Builder) -> None:
         c.model_dump(include={"id", "area", "control"}) for c in a.security]))
     b.section(2, "s_compliance", [a.compliance], lambda: b.spec_table("compliance", [
         c.model_dump(include={"id", "regulation", "requirement", "implementation"}) for c in a.compliance]))
+    b.section(2, "s_platform", [a.platform, a.limits], lambda: platform(b))
+
+
+def platform(b: Builder) -> None:
+    """Product specifics: constraints and connectors as notes, then the limits table."""
+    a = b.guide.architecture
+    b.notes(a.platform)
+    if a.limits:
+        b.spec_table("limits", [
+            {"id": x.id, "system": b.code("system", x.system), "name": x.name, "value": x.value,
+             "scope": x.scope or "", "note": x.note or ""} for x in a.limits])

@@ -1,0 +1,146 @@
+"""The parsed-blueprint cache: a hit skips parsing; any input change misses; a damaged entry is
+ignored and rebuilt; --no-cache neither reads nor writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from guidegen.blueprint import cache, loader
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A private cache and a copy of a blueprint with its fragments; counts real parses."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    folder = tmp_path / "bp"
+    shutil.copytree(ROOT / "blueprints" / "fragments", folder / "fragments")
+    shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", folder / "email-marketing.yaml")
+    parses: list[str] = []
+    real = loader._load
+
+    def counting(path, name, packs):
+        parses.append(str(path))
+        return real(path, name, packs)
+
+    monkeypatch.setattr(loader, "_load", counting)
+    return folder, parses, tmp_path / "cache"
+
+
+def test_loading_the_same_blueprint_again_comes_from_the_cache(env) -> None:
+    folder, parses, store = env
+    first = loader.load_blueprint(folder / "email-marketing.yaml")
+    second = loader.load_blueprint(folder / "email-marketing.yaml")
+    assert len(parses) == 1 and len(list(store.glob("*.pickle"))) == 1
+    assert second.blueprint == first.blueprint and second.files == first.files
+    assert second is not first  # callers may change what they get
+
+
+@pytest.mark.parametrize("edit", ["blueprint", "fragment"])
+def test_a_changed_blueprint_or_fragment_misses_the_cache(env, edit: str) -> None:
+    folder, parses, _ = env
+    path = folder / "email-marketing.yaml"
+    loader.load_blueprint(path)
+    target = path if edit == "blueprint" else folder / "fragments" / "roles.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    loader.load_blueprint(path)
+    assert len(parses) == 2
+
+
+def test_a_changed_pack_or_another_pack_misses_the_cache(env, tmp_path: Path) -> None:
+    folder, parses, _ = env
+    demo = ROOT / "tests" / "data" / "packdemo" / "packs" / "crm" / "democrm.yaml"
+    pack = tmp_path / "democrm.yaml"
+    shutil.copy(demo, pack)
+    path = folder / "email-marketing.yaml"
+    loader.load_blueprint(path)
+    with_pack = loader.load_blueprint(path, packs=[pack])
+    assert len(parses) == 2 and with_pack.packs
+    loader.load_blueprint(path, packs=[pack])
+    assert len(parses) == 2
+    pack.write_text(pack.read_text(encoding="utf-8").replace("Demo CRM docs", "Demo CRM documentation"), encoding="utf-8")
+    again = loader.load_blueprint(path, packs=[pack])
+    assert len(parses) == 3
+    assert any(s.title.en == "Demo CRM documentation" for s in again.blueprint.sources)
+
+
+def test_a_different_package_version_or_budget_misses_the_cache(env, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, parses, _ = env
+    path = folder / "email-marketing.yaml"
+    loader.load_blueprint(path)
+    monkeypatch.setattr(cache, "_version", lambda: "99.0")
+    loader.load_blueprint(path)
+    assert len(parses) == 2
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "garbage", "empty"])
+def test_a_damaged_entry_is_ignored_and_rebuilt(env, damage: str) -> None:
+    folder, parses, store = env
+    path = folder / "email-marketing.yaml"
+    expected = loader.load_blueprint(path).blueprint
+    [entry] = store.glob("*.pickle")
+    data = entry.read_bytes()
+    entry.write_bytes({"flip a byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+                       "truncate": data[: len(data) // 2], "garbage": b"\x80\x04not a cache entry",
+                       "empty": b""}[damage])
+    again = loader.load_blueprint(path)
+    assert len(parses) == 2 and again.blueprint == expected
+    assert loader.load_blueprint(path).blueprint == expected and len(parses) == 2  # rebuilt entry is used
+
+
+def test_a_forged_entry_with_a_valid_checksum_for_other_content_is_not_returned(env) -> None:
+    folder, parses, store = env
+    path = folder / "email-marketing.yaml"
+    loader.load_blueprint(path)
+    [entry] = store.glob("*.pickle")
+    import pickle
+
+    payload = pickle.dumps(([], "not a blueprint"))
+    entry.write_bytes(cache.MAGIC + cache.digest(payload).encode() + payload)
+    assert loader.load_blueprint(path).blueprint.id == "email-marketing" and len(parses) == 2
+
+
+def test_no_cache_neither_reads_nor_writes(env, tmp_path: Path) -> None:
+    folder, parses, store = env
+    code, _, err = run_cli("--no-cache", "render", folder / "email-marketing.yaml", "--format", "md", "--out", tmp_path / "o")
+    assert code == 0, err
+    assert not store.exists() or not list(store.glob("*.pickle"))
+    code, _, err = run_cli("render", folder / "email-marketing.yaml", "--format", "md", "--out", tmp_path / "o2")
+    assert code == 0, err
+    assert len(list(store.glob("*.pickle"))) == 1
+    code, _, err = run_cli("--no-cache", "render", folder / "email-marketing.yaml", "--format", "md", "--out", tmp_path / "o3")
+    assert len(parses) == 3  # the entry was there, and not read
+
+
+def test_an_unwritable_cache_folder_only_costs_time(env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, parses, _ = env
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
+    assert loader.load_blueprint(folder / "email-marketing.yaml").blueprint.id == "email-marketing"
+
+
+def test_a_broken_blueprint_is_reported_the_same_with_the_cache(env) -> None:
+    folder, _, store = env
+    path = folder / "email-marketing.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("default_complexity: simple", "default_complexity: easy"),
+                    encoding="utf-8")
+    for _ in range(2):
+        code, _, err = run_cli("validate", path)
+        assert code == 2 and "default_complexity" in err and "easy" in err
+    assert not list(store.glob("*.pickle")) if store.exists() else True
+
+
+def test_the_cache_keeps_a_bounded_number_of_entries(env, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _, store = env
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    path = folder / "email-marketing.yaml"
+    text = path.read_text(encoding="utf-8")
+    for i in range(6):
+        path.write_text(text + f"\n# revision {i}\n", encoding="utf-8")
+        loader.load_blueprint(path)
+    assert len(list(store.glob("*.pickle"))) == 3
