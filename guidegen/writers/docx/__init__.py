@@ -338,8 +338,8 @@ class _Writer:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
         title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
-        xml = build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                          self.theme.border_color, self.measure(table), self.theme.table_size, self.east_asian, title)
+        xml = build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.border_color,
+                          self.measure(table), self.theme.table_size, self.east_asian, title)
         self.add(keeping_with_next(xml) if keep_with_next else xml)
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"], keep_next=keep_with_next))
@@ -363,14 +363,13 @@ class _Writer:
         for w in [name_width] + [week_width] * weeks:
             sub(grid, "w:gridCol", {"w:w": str(w)})
         head_style, text_style = self.styles["table_heading"], self.styles["table_text"]
-        tbl.append(_gantt_row([("", name_width, None)] + [(h, week_width, None) for h in headers], head_style, True,
-                              self.theme.header_fill))
+        tbl.append(_gantt_row([("", name_width, None)] + [(h, week_width, None) for h in headers], head_style, True))
         for bar in gantt.bars:
             cells = [(bar.name, name_width, None)] + [
                 ("", week_width, self.theme.accent if bar.start_week <= week <= bar.end_week else None)
                 for week in range(1, weeks + 1)
             ]
-            tbl.append(_gantt_row(cells, text_style, False, None))
+            tbl.append(_gantt_row(cells, text_style, False))
         # The figure's caption follows it: every row keeps with the next, the last with the caption.
         self.add(keeping_with_next(fragment(tbl, self.document.element.nsmap)))
         self.add(self.caption("figure", gantt.number, gantt.caption, self.styles["figure_caption"]))
@@ -425,7 +424,9 @@ def _replace_paragraph(p: etree._Element, style: str, runs: list[etree._Element]
         p.append(r)
 
 
-def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: bool, header_fill: str | None) -> etree._Element:
+def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: bool) -> etree._Element:
+    """One row of the timeline; the header row is shaded by the table style, a week cell where
+    a phase runs by its own fill."""
     tr = el("w:tr")
     tr_pr = sub(tr, "w:trPr")
     sub(tr_pr, "w:cantSplit")
@@ -435,8 +436,8 @@ def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: boo
         tc = sub(tr, "w:tc")
         tc_pr = sub(tc, "w:tcPr")
         sub(tc_pr, "w:tcW", {"w:w": str(width), "w:type": "dxa"})
-        if fill or (header and header_fill):
-            tc_pr.append(shading(fill or header_fill or "FFFFFF"))
+        if fill:
+            tc_pr.append(shading(fill))
         tc.append(paragraph(style, run(text)) if text else paragraph(style))
     return tr
 

@@ -224,7 +224,7 @@ def _tbl_pr(ctx: Context, width: int, border_color: str, caption: str | None = N
     )
 
 
-def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str,
+def build_table(ctx: Context, table: L.Table, available: int, border_color: str,
                 m: Measure, size: int, east_asian: bool, caption: str | None = None) -> str:
     """The w:tbl (as WordprocessingML text) for a layout table, at most ``available`` twips
     wide, with text measured at ``size`` half-points; ``caption`` (the caption paragraph's
