@@ -35,7 +35,7 @@ def measure(pdf: Path, document) -> dict:  # noqa: ANN001
     marks = bookmark_pages(pdf.read_bytes())
     heading_pages = [page for name, page in sorted(marks.items()) if name.startswith("_Toc")]
     under = under_filled_pages(fills, chapter_starts(document, heading_pages))
-    ids, headers = identifier_breaks(pages, document)
+    ids, headers = identifier_breaks(pages, document, min(heading_pages))
     return {"pages": len(pages), "blank": [i for i, f in enumerate(fills, 1) if f == 0],
             "under": under, "ids": ids, "headers": headers,
             "switches": sum(1 for a, b in zip(pages, pages[1:]) if a.landscape != b.landscape)}

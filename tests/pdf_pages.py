@@ -20,6 +20,9 @@ from guidegen.document import layout as L
 ALLOWED_BREAK_AFTER = "._/-"
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+# A token that reads as an identifier or a number, not as a word of prose ("pending" and
+# "realtime" are code values too, but a prose line may end in "real" before "time").
+_IDENTIFIER = re.compile(r"[._/:@+\d]|[a-z][A-Z]|[A-Za-z]-[A-Za-z]")
 HEADER_ZONE = 56.0  # pt: the header and footer lie this close to the page edge (margins are 72 pt)
 _CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
 
@@ -111,7 +114,8 @@ def _tokens(text: str) -> list[str]:
 
 def table_words(document: L.Document) -> tuple[set[str], set[str]]:
     """(identifiers, header words) of every table: identifiers are the tokens of the
-    identifier and code columns (literal columns) at least four characters long; header words
+    identifier and code columns (literal columns) at least four characters long that hold a
+    mark, a digit or an inner capital; header words
     are the Latin words of each header and, for a Chinese header, the header itself."""
     identifiers: set[str] = set()
     headers: set[str] = set()
@@ -126,7 +130,8 @@ def table_words(document: L.Document) -> tuple[set[str], set[str]]:
             for row in table.rows:
                 cell = row[index]
                 for text in cell if isinstance(cell, list) else [cell]:
-                    identifiers.update(t for t in _tokens(text) if len(t) >= 4 and not _CJK.search(t))
+                    identifiers.update(t for t in _tokens(text) if len(t) >= 4 and not _CJK.search(t)
+                                       and _IDENTIFIER.search(t))
     return identifiers, headers
 
 
@@ -144,7 +149,7 @@ class Break:
         return f"p{self.page}: {self.word[:self.at]}/{self.word[self.at:]}"
 
 
-def broken_words(pages: list[Page], words: set[str]) -> list[Break]:
+def broken_words(pages: list[Page], words: set[str], first_page: int = 1) -> list[Break]:
     """Every place where one of ``words`` starts at the end of a line and goes on at the
     start of the next line in the same column (a word pdftotext sees split in two)."""
     prefixes: dict[str, set[str]] = {}
@@ -153,6 +158,8 @@ def broken_words(pages: list[Page], words: set[str]) -> list[Break]:
             prefixes.setdefault(word[:cut], set()).add(word)
     found: list[Break] = []
     for number, page in enumerate(pages, 1):
+        if number < first_page:
+            continue
         body = page.words
         for a in body:
             if a.text not in prefixes or not _ends_cell_line(a, body):
@@ -163,7 +170,9 @@ def broken_words(pages: list[Page], words: set[str]) -> list[Break]:
             below = [b for b in body if height * 0.5 < b.y0 - a.y0 < height * 1.8 and a.x0 - 300 < b.x0 <= a.x0 + 1]
             for word in prefixes[a.text]:
                 rest = word[len(a.text):]
-                if any(_continues(b, rest, body) for b in below):
+                # A Chinese header word fills its cell alone: its rest is a whole "word".
+                exact = bool(_CJK.search(word))
+                if any(b.text == rest if exact else _continues(b, rest, body) for b in below):
                     found.append(Break(number, word, len(a.text)))
                     break
     return found
@@ -184,12 +193,13 @@ def _continues(b: Word, rest: str, words: list[Word]) -> bool:
     return len(b.text) >= 2 and rest.startswith(b.text) and _ends_cell_line(b, words)
 
 
-def identifier_breaks(pages: list[Page], document: L.Document) -> tuple[list[Break], list[Break]]:
+def identifier_breaks(pages: list[Page], document: L.Document, first_page: int = 1) -> tuple[list[Break], list[Break]]:
     """(identifiers broken where no break is allowed, header words broken other than after a
-    hyphen or between two Chinese words)."""
+    hyphen or between two Chinese words), from ``first_page`` on (the contents' page numbers
+    before it are no table's)."""
     identifiers, headers = table_words(document)
-    bad_ids = [b for b in broken_words(pages, identifiers) if not b.allowed]
-    bad_headers = [b for b in broken_words(pages, headers)
+    bad_ids = [b for b in broken_words(pages, identifiers, first_page) if not b.allowed]
+    bad_headers = [b for b in broken_words(pages, headers, first_page)
                    if not (_between_chinese_words(b) or b.word[b.at - 1] == "-")]
     return bad_ids, bad_headers
 

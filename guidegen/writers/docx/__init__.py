@@ -217,8 +217,8 @@ class _Writer:
             elif isinstance(block, L.Heading) and block.level == 1 and self.heading_count:
                 self.page_break()  # every chapter after the first starts a page
             starts.append(len(self.parts))
-            following = blocks[index + 1] if index + 1 < len(blocks) else None
-            self.block(block, landscape_width if inside else portrait_width, _keeps_legend(block, following))
+            following, after = (blocks[index + 1:index + 3] + [None, None])[:2]
+            self.block(block, landscape_width if inside else portrait_width, _keeps_legend(block, following, after))
         if breaks:
             final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
             self.sect_pr.getparent().replace(self.sect_pr, final)
@@ -404,10 +404,11 @@ KEPT_TABLE_ROWS = 20
 KEPT_NOTE_CHARS = 300
 
 
-def _keeps_legend(block: L.Block, following: L.Block | None) -> bool:
-    """A short table followed by a short note (the RACI key) is kept with it."""
+def _keeps_legend(block: L.Block, following: L.Block | None, after: L.Block | None) -> bool:
+    """A short table followed by a short note that is not the next table's lead-in (the RACI
+    key) is kept with it."""
     return (isinstance(block, L.Table) and isinstance(following, L.Prose) and len(block.rows) <= KEPT_TABLE_ROWS
-            and len(following.text) <= KEPT_NOTE_CHARS)
+            and len(following.text) <= KEPT_NOTE_CHARS and not isinstance(after, L.Table))
 
 
 def _bold() -> etree._Element:

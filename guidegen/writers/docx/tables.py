@@ -26,7 +26,7 @@ from guidegen.writers.docx.inline import (
 CELL_MARGIN = 170  # twips: the table style's left and right cell margins (80 + 80) and a little air
 MAX_ROW_LINES = 14  # a taller row may break across pages
 SAMPLE_ROWS = 120  # rows measured per table to size its columns
-PROSE_WORD_CAP = 2400  # twips: a longer unbroken piece of prose (a URL) may wrap anywhere
+PROSE_WORD_CAP = 1500  # twips (17 letters at 9 pt): a longer piece of prose (a URL, a path) may wrap anywhere
 LABEL_CAP = 1900  # twips: a cell no wider than this on one line is a label, kept on one line when room allows
 WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
 # Usable text height of a landscape page over a portrait one (A4 with the default margins):
@@ -42,8 +42,10 @@ _BREAKABLE = re.compile(r"(?<=[._/-])(?=[^\s._/-])")
 class Measure:
     """What a table's text asks of each column's width (twips, cell margins included)."""
 
+    header: list[int]  # the header's words (bold): the last thing to give way
     floor: list[int]  # header words, prose words and numbers, identifier pieces: never broken
     whole: list[int]  # identifiers and code values unbroken
+    most: list[int]  # three in four of a column's identifiers unbroken
     label: list[int]  # short cells (a name, a week range) on one line
     paragraphs: list[list[list[int]]]  # per sampled row, per column: the width of each paragraph
     weights: list[float]
@@ -113,11 +115,13 @@ def _header_floor(header: str, size: int, east_asian: bool) -> int:
 def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
     """Measure a table's header and (a sample of) its cells at ``size`` half-points."""
     rows = table.rows if len(table.rows) <= SAMPLE_ROWS else table.rows[:: max(1, len(table.rows) // SAMPLE_ROWS)]
-    floor, whole, label = [], [], []
+    header, floor, whole, most, label = [], [], [], [], []
     average = metrics.twips("n", size)
     for index, column in enumerate(table.columns):
-        low = max(column.min_chars * average, _header_floor(column.header, size, east_asian))
+        header.append(_header_floor(column.header, size, east_asian) + CELL_MARGIN)
+        low = max(column.min_chars * average, header[-1] - CELL_MARGIN)
         high = short = low
+        tokens: list[int] = []
         for row in rows:
             for line in _cell_lines(row[index], column.literal):
                 width = metrics.twips(line, size, False, east_asian)
@@ -126,17 +130,20 @@ def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
                 if column.literal:
                     for token in _SPACES.split(line):
                         if token:
-                            high = max(high, metrics.twips(token, size, False, east_asian))
+                            tokens.append(metrics.twips(token, size, False, east_asian))
+                            high = max(high, tokens[-1])
                             low = max(low, max(metrics.twips(p, size, False, east_asian) for p in _pieces(token)))
                 else:
                     for piece in _unbroken(line):
                         low = max(low, min(PROSE_WORD_CAP, metrics.twips(piece, size, False, east_asian)))
         floor.append(low + CELL_MARGIN)
         whole.append(high + CELL_MARGIN)
+        tokens.sort()
+        most.append(max(low, tokens[(len(tokens) * 3) // 4] if tokens else 0) + CELL_MARGIN)
         label.append(short + CELL_MARGIN)
     paragraphs = [[[metrics.twips(line, size, False, east_asian) for line in _cell_lines(cell, column.literal)]
                    for cell, column in zip(row, table.columns)] for row in rows]
-    return Measure(floor, whole, label, paragraphs, [c.weight for c in table.columns])
+    return Measure(header, floor, whole, most, label, paragraphs, [c.weight for c in table.columns])
 
 
 def _lines(paragraphs: list[int], width: float) -> float:
@@ -154,15 +161,19 @@ def column_widths(m: Measure, available: int) -> list[int]:
     """Column widths in twips that fill exactly ``available``.
 
     Every column first gets its floor (no header word, prose word or number broken); then
-    identifier columns grow to hold their identifiers whole, and columns of short labels to
-    hold each label on one line, smallest need first, while they fit. The rest of the width goes, a step at a time, to the column where it saves the most
+    identifier columns grow to hold their identifiers whole (else three in four of them),
+    and columns of short labels to hold each label on one line, smallest need first, while
+    they fit. The rest of the width goes, a step at a time, to the column where it saves the most
     lines of table height (a column full in one row only saves little); what saves nothing
     is shared by the columns' weights.
     """
     widths = [float(w) for w in m.floor]
-    if sum(widths) >= available:  # even the floors do not fit: words must break
-        return _fit([w * available / sum(widths) for w in widths], available)
-    for wanted in (m.whole, m.label):
+    if sum(widths) >= available:  # even the floors do not fit: words must break, header words last
+        base = m.header if sum(m.header) < available else [0] * len(widths)
+        excess = [f - b for f, b in zip(widths, base)]
+        share = (available - sum(base)) / (sum(excess) or 1)
+        return _fit([b + e * share for b, e in zip(base, excess)], available)
+    for wanted in (m.whole, m.most, m.label):
         for i in sorted(range(len(widths)), key=lambda i: wanted[i] - widths[i]):
             extra = wanted[i] - widths[i]
             if extra > 0 and sum(widths) + extra <= available:
