@@ -26,7 +26,7 @@ from guidegen.writers.docx.inline import (
 CELL_MARGIN = 170  # twips: the table style's left and right cell margins (80 + 80) and a little air
 MAX_ROW_LINES = 14  # a taller row may break across pages
 SAMPLE_ROWS = 120  # rows measured per table to size its columns
-PROSE_WORD_CAP = 1500  # twips (17 letters at 9 pt): a longer piece of prose (a URL, a path) may wrap anywhere
+PROSE_WORD_CAP = 1900  # twips (22 letters at 9 pt): a longer piece of prose (a URL, a path) may wrap anywhere
 LABEL_CAP = 1900  # twips: a cell no wider than this on one line is a label, kept on one line when room allows
 WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
 # Usable text height of a landscape page over a portrait one (A4 with the default margins):
@@ -34,6 +34,7 @@ WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
 LANDSCAPE_HEIGHT_RATIO = 0.66
 BREAK_AFTER = "._/-"  # characters an identifier may break after when its column must wrap
 ZWSP = "\u200b"
+_LONG_TOKEN = re.compile(r"[^\s]{12,}")
 _SPACES = re.compile(r"\s+")
 _BREAKABLE = re.compile(r"(?<=[._/-])(?=[^\s._/-])")
 
@@ -263,7 +264,10 @@ def build_table(ctx: Context, table: L.Table, available: int, border_color: str,
         parts.append(f"<w:tr><w:trPr>{keep}</w:trPr>")
         for value, column, opening, space in zip(values, table.columns, cell_open, room):
             parts.append(opening)
-            wrap = (lambda text, space=space: breakable(text, space, size, east_asian)) if column.literal else None
+            wrap = lambda text, space=space: breakable(text, space, size, east_asian)  # noqa: E731
+            if not column.literal:  # Markdown: identifiers in the prose (not links) may break too
+                value = [breakable(v, space, size, east_asian, True) for v in value] if isinstance(value, list) else \
+                    breakable(value, space, size, east_asian, True)
             parts.append(_cell_content(ctx, value, column, styles, list_style, wrap))
             parts.append("</w:tc>")
         parts.append("</w:tr>")
@@ -279,12 +283,16 @@ def _header_text(header: str, width: int, size: int, east_asian: bool) -> str:
     return header
 
 
-def breakable(text: str, room: int, size: int, east_asian: bool) -> str:
+def breakable(text: str, room: int, size: int, east_asian: bool, markdown: bool = False) -> str:
     """``text`` with a zero-width space after each . _ / - inside every identifier wider than
-    ``room`` twips: the only places a reader may then break it. Narrower ones are untouched."""
+    ``room`` twips: the only places a reader may then break it. Narrower ones are untouched,
+    and in Markdown so are links and URLs."""
+    if markdown and not _LONG_TOKEN.search(text):
+        return text
+
     def token(match: re.Match[str]) -> str:
         word = match.group(0)
-        if metrics.twips(word, size, False, east_asian) <= room:
+        if metrics.twips(word, size, False, east_asian) <= room or (markdown and ("](" in word or "://" in word or "<" in word)):
             return word
         return _BREAKABLE.sub(ZWSP, word)
 
