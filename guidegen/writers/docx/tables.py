@@ -34,7 +34,8 @@ WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
 LANDSCAPE_HEIGHT_RATIO = 0.66
 BREAK_AFTER = "._/-"  # characters an identifier may break after when its column must wrap
 ZWSP = "\u200b"
-_LONG_TOKEN = re.compile(r"[^\s]{12,}")
+_LONG = 12  # characters: a shorter token in prose is never given break opportunities
+_LONG_TOKEN = re.compile(rf"[^\s]{{{_LONG},}}")
 _SPACES = re.compile(r"\s+")
 _BREAKABLE = re.compile(r"(?<=[._/-])(?=[^\s._/-])")
 
@@ -58,10 +59,12 @@ def _pieces(token: str) -> list[str]:
 
 
 def _unbroken(text: str) -> list[str]:
-    """Pieces of prose that must not wrap: Latin words and numbers (CJK may wrap anywhere)."""
+    """Pieces of prose that must not wrap: Latin words and numbers (CJK may wrap anywhere),
+    and the parts of an identifier between the places it may break (see :func:`breakable`)."""
     pieces = []
     for token in _SPACES.split(text):
-        pieces += [p for p in re.split(r"[\u2e80-\u9fff\uff00-\uffef]+", token) if p]
+        for part in re.split(r"[\u2e80-\u9fff\uff00-\uffef]+", token):
+            pieces += [p for p in _pieces(part) if p] if len(part) >= _LONG else [part] if part else []
     return pieces
 
 
