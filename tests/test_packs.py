@@ -269,3 +269,19 @@ def test_the_server_renders_with_the_packs_the_request_names_and_warns_about_unk
     result = render_guide(GuideRequest(blueprint="helpdesk", software="Nope Desk", lang="en", formats=["md"]), DEMO_DIRS)
     assert "org_ref_id" not in result.files[0].data.decode("utf-8")
     assert any("no product pack for software 'Nope Desk'" in w.message for w in result.warnings)
+
+
+def packs_table() -> str:
+    """The README's table of shipped packs, as it must read."""
+    lines = ["| pack | product | side | type | also matched by | verified |", "|---|---|---|---|---|---|"]
+    for p in SHIPPED:
+        h = p.header
+        lines.append(f"| `{h.id}` | {h.name} | {h.side} | {h.type or 'every type'} | {', '.join(h.aliases) or '-'} | "
+                     f"{h.verified.isoformat()} |")
+    return "\n".join(lines) if SHIPPED else ""
+
+
+def test_the_readme_lists_every_shipped_pack() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- packs:start -->\n", 1)[1].split("<!-- packs:end -->", 1)[0].strip()
+    assert block == packs_table(), "README packs table is stale; it should read:\n" + packs_table()

@@ -9,8 +9,10 @@ characters XML cannot hold. ``guidegen validate --strict`` treats warnings as er
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,10 +72,24 @@ def _structure(r: _Reporter, bp: Blueprint) -> None:
     _plans(r, bp)
 
 
+# --------------------------------------------------------------------------- walking
+@functools.lru_cache(maxsize=None)
+def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that can hold items (models or lists of them): the walks below
+    skip texts and scalars, which are most of a large blueprint."""
+    return tuple(name for name, f in cls.model_fields.items() if _holds_models(f.annotation))
+
+
+def _holds_models(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return not issubclass(annotation, LocalizedText)
+    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+
+
 # --------------------------------------------------------------------------- ids
 def _unique_ids(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
     if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _nested_fields(type(value)):
             _unique_ids(r, getattr(value, name), path + (name,))
     elif isinstance(value, list):
         seen: dict[str, int] = {}
@@ -111,7 +127,7 @@ def items_naming(field: str, node: Any, path: tuple[Any, ...] = ()) -> Iterator[
         ids = getattr(node, field, None) if field in type(node).model_fields else None
         if ids and all(isinstance(x, str) for x in ids):
             yield path, node
-        for name in type(node).model_fields:
+        for name in _nested_fields(type(node)):
             value = getattr(node, name)
             if isinstance(value, (list, BaseModel)) and name != field:
                 yield from items_naming(field, value, path + (name,))

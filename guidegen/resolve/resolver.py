@@ -10,6 +10,7 @@ engagement and are built explicitly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ class _Context:
     linked_tests: frozenset[str] = frozenset()
     cited: dict[str, None] = field(default_factory=dict)
     _memo: dict[str, str] | None = None
+    level_dependent: bool = False  # a text just finished used the complexity or the scenario
     traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
@@ -85,8 +87,9 @@ class _Context:
                     Problem(self.where(path), f"no '{self.lang}' text; the other language is shown", severity="warning")
                 )
         source = chosen or ""
+        level_dependent = "{" in source and ("complexity" in source or "scenario" in source)
         memo = self.memo
-        done = memo.get(source)
+        done = None if level_dependent else memo.get(source)
         if done is not None:
             return done
         try:
@@ -94,8 +97,27 @@ class _Context:
         except TemplateProblem as exc:
             self.errors.append(Problem(self.where(path), str(exc)))
             return chosen
-        done = memo[source] = self.locale.polish(clean_text(rendered))
+        done = self.locale.polish(clean_text(rendered))
+        if level_dependent:
+            self.level_dependent = True
+        else:
+            memo[source] = done
         return done
+
+    @property
+    def rows_memo(self) -> dict[tuple[int, int], tuple[Any, Any, Any]]:
+        """Converted mapping rows, shared like the texts (rows do not depend on complexity or
+        scenario; the selection of rows does, and is made every time)."""
+        key = ("rows",) + self._memo_key()
+        found = _TEXT_MEMO.setdefault(key, {})
+        if len(found) > 500_000:
+            found.clear()
+        return found  # type: ignore[return-value]
+
+    def _memo_key(self) -> tuple[Any, ...]:
+        """Language and placeholder values, less the complexity and scenario: a text that uses
+        those is never shared (see ``text``)."""
+        return (self.lang, tuple(sorted((k, str(v)) for k, v in self.variables.items() if k not in _LEVEL_VARIABLES)))
 
     @property
     def memo(self) -> dict[str, str]:
@@ -103,8 +125,8 @@ class _Context:
         placeholder values (validate resolves a blueprint at every level, scenario and language;
         a render --all worker resolves several guides)."""
         if self._memo is None:
-            key = (self.lang, tuple(sorted((k, str(v)) for k, v in self.variables.items())))
-            if len(_TEXT_MEMO) > 32:
+            key = self._memo_key()
+            if len(_TEXT_MEMO) > 64:
                 _TEXT_MEMO.clear()
             self._memo = _TEXT_MEMO.setdefault(key, {})
         return self._memo
@@ -146,7 +168,8 @@ class _Context:
             missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
             if missing:
                 raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
-            data = {name: self.convert(getattr(value, name), cls.model_fields[name].annotation, path + (name,))
+            annotations = _annotations(cls)
+            data = {name: self.convert(getattr(value, name), annotations[name], path + (name,))
                     for name in shared if name not in computed}
             data.update(computed)
             return cls(**data)
@@ -156,7 +179,15 @@ class _Context:
 
 
 _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _annotations(cls: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> annotation of a Guide model (looked up once per class, not per value)."""
+    return {name: f.annotation for name, f in cls.model_fields.items()}
+
 _TEXT_MEMO: dict[tuple[Any, ...], dict[str, str]] = {}
+_LEVEL_VARIABLES = ("complexity", "scenario")
 
 
 def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[list[str], list[str]]:
@@ -555,25 +586,42 @@ def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model
 def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
     spec = blueprint.data
     entities = []
+    shared = ctx.rows_memo
     for entity, path in ctx.selected(spec.entities, ("data", "entities")):
-        rows = [
-            ctx.convert(
-                f, model.FieldMapping, fpath,
-                key=f.key,
-                source_type=f.source_type or f.type,
-                direction=f.direction or entity.direction,
-                source_object=f.source_object or entity.source_object,
-                target_object=f.target_object or entity.target_object,
-                checks=effective_checks(f),
-                transform=list(f.transform),
-                rule=ctx.text(f.rule, fpath + ("rule",)) or describe_transform(f.transform, ctx.locale.t) or None,
-                validation=ctx.text(f.validation, fpath + ("validation",))
-                or (describe_checks(f.checks, ctx.locale.t) if f.checks else None) or None,
-            )
-            for f, fpath in ctx.selected(entity.fields, path + ("fields",))
-        ]
+        rows = []
+        for f, fpath in ctx.selected(entity.fields, path + ("fields",)):
+            hit = shared.get((id(entity), id(f)))
+            if hit is not None and hit[0] is entity and hit[1] is f:
+                for source in f.sources:
+                    ctx.cited.setdefault(source, None)
+                rows.append(hit[2])
+                continue
+            errors, warnings = len(ctx.errors), len(ctx.warnings)
+            ctx.level_dependent = False
+            row = _row(ctx, entity, f, fpath)
+            # rows with problems (reported every time) or with texts that name the level are not shared
+            if len(ctx.errors) == errors and len(ctx.warnings) == warnings and not ctx.level_dependent:
+                shared[(id(entity), id(f))] = (entity, f, row)
+            rows.append(row)
         entities.append(ctx.convert(entity, model.Entity, path, fields=rows))
     return ctx.convert(spec, model.DataSpec, ("data",), entities=entities)
+
+
+def _row(ctx: _Context, entity: Any, f: Any, fpath: tuple[Any, ...]) -> model.FieldMapping:
+    """One mapping row of the Guide (the same for every complexity and scenario)."""
+    return ctx.convert(
+        f, model.FieldMapping, fpath,
+        key=f.key,
+        source_type=f.source_type or f.type,
+        direction=f.direction or entity.direction,
+        source_object=f.source_object or entity.source_object,
+        target_object=f.target_object or entity.target_object,
+        checks=effective_checks(f),
+        transform=list(f.transform),
+        rule=ctx.text(f.rule, fpath + ("rule",)) or describe_transform(f.transform, ctx.locale.t) or None,
+        validation=ctx.text(f.validation, fpath + ("validation",))
+        or (describe_checks(f.checks, ctx.locale.t) if f.checks else None) or None,
+    )
 
 
 def effective_checks(f: Any) -> Checks:
