@@ -170,9 +170,9 @@ def broken_words(pages: list[Page], words: set[str], first_page: int = 1) -> lis
             below = [b for b in body if height * 0.5 < b.y0 - a.y0 < height * 1.8 and a.x0 - 300 < b.x0 <= a.x0 + 1]
             for word in prefixes[a.text]:
                 rest = word[len(a.text):]
-                # A Chinese header word fills its cell alone: its rest is a whole "word".
+                # A Chinese header word fills its cell alone: its rest is all its line holds.
                 exact = bool(_CJK.search(word))
-                if any(b.text == rest if exact else _continues(b, rest, body) for b in below):
+                if any(b.text == rest and _ends_cell_line(b, body) if exact else _continues(b, rest, body) for b in below):
                     found.append(Break(number, word, len(a.text)))
                     break
     return found
