@@ -24,7 +24,7 @@ def rendered_workbook(client, blueprint: str = "email-marketing") -> bytes:
     return response.content
 
 
-def edited_workbook(data: bytes, cell: str = "L3", value: str = EDITED_RULE) -> bytes:
+def edited_workbook(data: bytes, cell: str = "L4", value: str = EDITED_RULE) -> bytes:
     wb = openpyxl.load_workbook(io.BytesIO(data))
     wb[SHEET][cell] = value
     out = io.BytesIO()

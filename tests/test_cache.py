@@ -68,13 +68,20 @@ def test_a_changed_pack_or_another_pack_misses_the_cache(env, tmp_path: Path) ->
     assert any(s.title.en == "Demo CRM documentation" for s in again.blueprint.sources)
 
 
-def test_a_different_package_version_or_budget_misses_the_cache(env, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_different_package_version_or_changed_code_misses_the_cache(env, monkeypatch: pytest.MonkeyPatch) -> None:
     folder, parses, _ = env
     path = folder / "email-marketing.yaml"
     loader.load_blueprint(path)
     monkeypatch.setattr(cache, "_version", lambda: "99.0")
     loader.load_blueprint(path)
     assert len(parses) == 2
+
+
+def test_the_code_fingerprint_follows_the_modules() -> None:
+    first = cache._version()
+    assert "+" in first and first == cache._version()
+    cache._version.cache_clear()
+    assert cache._version() == first  # unchanged code, same fingerprint
 
 
 @pytest.mark.parametrize("damage", ["flip a byte", "truncate", "garbage", "empty"])

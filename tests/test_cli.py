@@ -109,5 +109,5 @@ def test_a_custom_goal_without_tests_is_flagged_in_every_format(tmp_path: Path) 
     import openpyxl
 
     wb = openpyxl.load_workbook(tmp_path / "email-marketing-simple-en.xlsx")
-    rows = list(wb["Traceability"].iter_rows(min_row=2, values_only=True))
+    rows = list(wb["Traceability"].iter_rows(min_row=3, values_only=True))
     assert rows[-1][0] == "CG1" and rows[-1][-1] == "Not covered"

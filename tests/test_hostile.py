@@ -309,7 +309,7 @@ SURFACES = [
          words=("hostile.xlsx", "rows in one sheet")),
     Case("workbook index damaged", _import(lambda w, p: _edit_xlsx(w, p, lambda wb: wb["_guidegen"].__setitem__("E1", "[1, 2]"))),
          words=("hostile.xlsx", "_guidegen!E1")),
-    Case("workbook header row deleted", _import(lambda w, p: _edit_xlsx(w, p, lambda wb: wb["映射-联系人"].delete_rows(1))),
+    Case("workbook header row deleted", _import(lambda w, p: _edit_xlsx(w, p, lambda wb: wb["映射-联系人"].delete_rows(2))),
          words=("hostile.xlsx", "header row")),
     Case("workbook cells of the wrong type", _import(lambda w, p: _edit_xlsx(w, p, _wrong_types)), codes=(0, 2),
          words=("hostile.xlsx",)),
@@ -347,7 +347,7 @@ def _wrong_types(wb) -> None:
     import datetime as dt
 
     ws = wb["映射-联系人"]
-    ws["D2"], ws["I2"], ws["J2"], ws["L2"] = 42, dt.datetime(2020, 1, 1), True, 3.5
+    ws["D3"], ws["I3"], ws["J3"], ws["L3"] = 42, dt.datetime(2020, 1, 1), True, 3.5
 
 
 @pytest.mark.parametrize("case", SURFACES, ids=[c.name for c in SURFACES])

@@ -48,8 +48,8 @@ def test_changed_added_and_deleted_fields_come_back_with_comments_intact(workspa
 
     def change(wb):
         ws = wb[SHEET]
-        ws["L3"] = "转小写、去空格、去掉别名"
-        ws.delete_rows(6)  # last_name
+        ws["L4"] = "转小写、去空格、去掉别名"
+        ws.delete_rows(7)  # last_name
         ws.append([None, "CRM", "Contact", "mobile", "字符串", "邮件营销平台", "Subscriber", "sms_phone", "字符串", "否",
                    "CRM → 邮件营销平台", "E.164 标准化", None, None, "+8613900000000", None, None, None, "待评审"])
 
@@ -76,7 +76,7 @@ def test_edited_enum_values_come_back(workspace) -> None:
 
     def change(wb):
         ws = wb["枚举映射"]
-        for row in ws.iter_rows(min_row=2):
+        for row in ws.iter_rows(min_row=3):
             if row[0].value == "consent_type" and row[2].value == "marketing":
                 row[3].value = "promotional"
         ws.append(["consent_source", "同意来源", "import", "import", "批量导入"])
@@ -85,24 +85,24 @@ def test_edited_enum_values_come_back(workspace) -> None:
     assert code == 0, err
     text = blueprint.read_text(encoding="utf-8")
     assert "{source: marketing, target: promotional," in text
-    assert "{source: import, target: import, description: {zh: 批量导入}}" in text
+    assert "{source: import, target: import, description: {zh: 批量导入}, stale: {description: [en]}}" in text
 
 
 def test_dry_run_prints_the_summary_and_writes_nothing(workspace) -> None:
     blueprint, workbook = workspace
     before = blueprint.read_bytes()
-    edited = edit(workbook, lambda wb: wb[SHEET].__setitem__("L3", "新规则"))
+    edited = edit(workbook, lambda wb: wb[SHEET].__setitem__("L4", "新规则"))
     code, out, _ = run_cli("import-mapping", edited, blueprint, "--dry-run")
     assert code == 0 and "1 changed" in out and "dry run" in out
     assert blueprint.read_bytes() == before
 
 
 @pytest.mark.parametrize("cell, value, message", [
-    ("I3", "stringy", "invalid data type"),
-    ("H3", None, "the target field is empty"),
-    ("A4", "email", "duplicate field 'email'"),
-    ("J3", "maybe", "invalid value for required"),
-    ("K3", "sideways", "invalid direction"),
+    ("I4", "stringy", "invalid data type"),
+    ("H4", None, "the target field is empty"),
+    ("A5", "email", "duplicate field 'email'"),
+    ("J4", "maybe", "invalid value for required"),
+    ("K4", "sideways", "invalid direction"),
 ])
 def test_invalid_edits_are_refused_with_cell_references(workspace, cell: str, value, message: str) -> None:
     blueprint, workbook = workspace
@@ -134,7 +134,7 @@ def test_a_workbook_of_another_blueprint_is_refused(workspace, tmp_path: Path) -
 
 def test_renaming_a_source_field_keeps_the_row_key_stable(workspace) -> None:
     blueprint, workbook = workspace
-    code, _, err = run_cli("import-mapping", edit(workbook, lambda wb: wb[SHEET].__setitem__("D4", "mobile_phone")), blueprint)
+    code, _, err = run_cli("import-mapping", edit(workbook, lambda wb: wb[SHEET].__setitem__("D5", "mobile_phone")), blueprint)
     assert code == 0, err
     text = blueprint.read_text(encoding="utf-8")
     assert "- id: phone\n          source: mobile_phone" in text

@@ -252,10 +252,10 @@ def test_apply_with_an_import_folder_saves_there_and_later_renders_use_it(tmp_pa
 
 
 def test_an_invalid_workbook_edit_is_refused_with_its_cell(client) -> None:
-    book = edited_workbook(rendered_workbook(client), "I3", "stringy")
+    book = edited_workbook(rendered_workbook(client), "I4", "stringy")
     doc = problem(client.post("/api/v1/imports/preview", data={"blueprint": "email-marketing"},
                               files={"workbook": ("r.xlsx", book)}), 422, "invalid-input")
-    assert doc["errors"][0]["cell"] == "映射-联系人主档!I3" and doc["errors"][0]["file"] == "r.xlsx"
+    assert doc["errors"][0]["cell"] == "映射-联系人主档!I4" and doc["errors"][0]["file"] == "r.xlsx"
 
 
 def test_a_corrupted_workbook_is_a_problem_not_a_crash(client) -> None:

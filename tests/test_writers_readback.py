@@ -41,7 +41,7 @@ def test_workbook_holds_every_mapping_row_in_order(blueprint: str, lang: str) ->
     assert list(sheets) == [e.id for e in guide.data.entities]
     for entity in guide.data.entities:
         ws = wb[sheets[entity.id]]
-        values = list(ws.iter_rows(min_row=2, values_only=True))
+        values = list(ws.iter_rows(min_row=3, values_only=True))
         assert [(v[0], v[3], v[7]) for v in values] == [(f.key, f.source, f.target) for f in entity.fields]
 
 
@@ -62,7 +62,7 @@ def test_every_enum_value_appears_in_every_format(blueprint: str) -> None:
     docx_text = "\n".join("\n".join("\t".join(r) for r in t.rows) for t in docx_tables(rendered(blueprint, "docx", "en")))
     wb = xlsx_workbook(rendered(blueprint, "xlsx", "en"))
     enum_sheet = next(wb[r[0]] for r in xlsx_index(wb) if r[1] == "enums")
-    xlsx_rows = [(r[0], r[2] or None, r[3]) for r in enum_sheet.iter_rows(min_row=2, values_only=True)]
+    xlsx_rows = [(r[0], r[2] or None, r[3]) for r in enum_sheet.iter_rows(min_row=3, values_only=True)]
     expected = [(cs.id, v.source, v.target) for cs in guide.data.enums for v in cs.values]
     assert xlsx_rows == expected
     for _, _, target in expected:

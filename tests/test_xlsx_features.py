@@ -21,16 +21,17 @@ def test_every_data_sheet_has_the_working_features(lang: str) -> None:
     visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     assert len(visible) >= 9
     for ws in visible:
-        assert ws.freeze_panes == "B2", ws.title
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
-        assert ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes == "B3", ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:"), ws.title
+        assert ws.print_title_rows == "$2:$2"
         assert ws.page_setup.orientation in ("landscape", "portrait") and ws.page_setup.scale >= 80
-        header = ws[1]
+        assert ws["A1"].value and ws["A1"].font.bold  # the full title above the header row
+        header = ws[2]
         assert all(c.font.bold and c.fill.fgColor.rgb.endswith("D9E2F3") for c in header if c.value)
         for column in range(1, ws.max_column + 1):
             width = ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width
             assert 8 <= width <= 60
-        assert all(c.alignment.wrap_text for row in ws.iter_rows(min_row=2, max_row=3) for c in row if c.value)
+        assert all(c.alignment.wrap_text for row in ws.iter_rows(min_row=3, max_row=4) for c in row if c.value)
 
 
 def test_drop_downs_come_from_a_hidden_list_sheet() -> None:
@@ -46,7 +47,7 @@ def test_drop_downs_come_from_a_hidden_list_sheet() -> None:
         if kind not in expectations:
             continue
         ws = kinds[title]
-        headers = {c.column_letter: c.value for c in ws[1]}
+        headers = {c.column_letter: c.value for c in ws[2]}
         covered = set()
         for dv in ws.data_validations.dataValidation:
             if dv.type != "list":  # input prompts and date checks
@@ -94,7 +95,7 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
         assert by_value[value].data_type == "s", value
     assert by_value["-"].value == "-" and by_value["-"].data_type == "s"
     plan = wb["实施计划"]
-    assert isinstance(plan["B2"].value, int)  # numbers stay numbers
+    assert isinstance(plan["B3"].value, int)  # numbers stay numbers
     # Only the summary's own counting formulas are formulas; no content ever becomes one.
     assert not any(c.data_type == "f" for c in cells if c.parent.title != "汇总")
     assert all(c.value.startswith(("=COUNTIF(", "=COUNTA(", "=SUM(", "=IF(")) for c in cells if c.data_type == "f")
@@ -118,5 +119,5 @@ def test_traceability_and_plan_sheets_list_every_goal_and_phase() -> None:
 
     guide = guide_for("email-marketing", "en")
     wb = xlsx_workbook(rendered("email-marketing", "xlsx", "en"))
-    assert [r[0].value for r in wb["Traceability"].iter_rows(min_row=2)] == [g.id for g in guide.overview.goals]
-    assert [r[0].value for r in wb["Plan"].iter_rows(min_row=2)] == [p.name for p in guide.implementation.phases]
+    assert [r[0].value for r in wb["Traceability"].iter_rows(min_row=3)] == [g.id for g in guide.overview.goals]
+    assert [r[0].value for r in wb["Plan"].iter_rows(min_row=3)] == [p.name for p in guide.implementation.phases]

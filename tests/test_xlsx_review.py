@@ -33,7 +33,7 @@ def test_rows_not_approved_in_the_blueprint_await_review(lang: str) -> None:
     for entity in guide.data.entities:
         ws = sheets[entity.id]
         status = _column(ws, "status")
-        for number, f in enumerate(entity.fields, 2):
+        for number, f in enumerate(entity.fields, 3):
             expected = i18n.code(lang, "status", review_status(f.status))
             assert ws.cell(number, status).value == expected, (ws.title, number)
             seen.add(ws.cell(number, status).value)
@@ -45,7 +45,7 @@ def test_rows_not_approved_in_the_blueprint_await_review(lang: str) -> None:
 def test_review_columns_have_prompts_dates_and_status_shading(lang: str) -> None:
     wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
     ws = _mapping_sheets(wb)[0]
-    headers = [c.value for c in ws[1]]
+    headers = [c.value for c in ws[2]]
     for code, label in (("status", "col_status"), ("reviewer", "col_reviewer"), ("decided", "col_decided"),
                         ("comment", "col_comment"), ("key", "col_row_key")):
         assert headers[_column(ws, code) - 1] == i18n.t(lang, label)
@@ -59,12 +59,12 @@ def test_review_columns_have_prompts_dates_and_status_shading(lang: str) -> None
     assert i18n.code(lang, "status", "approved") in prompts[_column(ws, "status")].prompt
     assert prompts[_column(ws, "decided")].type == "date"
     decided = openpyxl.utils.get_column_letter(_column(ws, "decided"))
-    assert ws.cell(2, _column(ws, "decided")).number_format == "yyyy-mm-dd"
+    assert ws.cell(3, _column(ws, "decided")).number_format == "yyyy-mm-dd"
     assert ws.column_dimensions[decided].number_format == "yyyy-mm-dd"
     status_letter = openpyxl.utils.get_column_letter(_column(ws, "status"))
     rules = {rule.formula[0]: rule for cf in ws.conditional_formatting for rule in cf.rules}
     for status, color in (("approved", "C6EFCE"), ("to_review", "FFEB9C"), ("not_required", "EDEDED")):
-        formula = f'${status_letter}2="{i18n.code(lang, "status", status)}"'
+        formula = f'${status_letter}3="{i18n.code(lang, "status", status)}"'
         assert formula in rules, formula
         assert rules[formula].dxf.fill.fgColor.rgb.endswith(color)
     status_width = ws.column_dimensions[status_letter].width
@@ -81,7 +81,7 @@ def test_keys_and_identifiers_are_locked_and_review_columns_editable(lang: str) 
         for spec in TABLES["mapping"].workbook_columns():
             column = _column(ws, spec.code)
             letter = openpyxl.utils.get_column_letter(column)
-            assert ws.cell(2, column).protection.locked == spec.locked, (ws.title, spec.code)
+            assert ws.cell(3, column).protection.locked == spec.locked, (ws.title, spec.code)
             if not spec.locked:  # rows added below the data are editable too
                 assert ws.column_dimensions[letter].protection.locked is False, spec.code
         assert {s.code for s in TABLES["mapping"].workbook_columns() if s.locked} >= {"key", "source_system", "target_system"}
@@ -96,10 +96,11 @@ def test_header_and_body_fonts_are_named_and_sized(lang: str) -> None:
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
-        for cell in ws[1]:
+        assert ws["A1"].font.name == expected and ws["A1"].font.sz == 12 and ws["A1"].font.b, ws.title
+        for cell in ws[2]:
             if cell.value:
                 assert cell.font.name == expected and cell.font.sz == 10 and cell.font.b, (ws.title, cell.coordinate)
-        for cell in ws[2]:
+        for cell in ws[3]:
             if cell.value is not None:
                 assert cell.font.name == expected and cell.font.sz >= 8, (ws.title, cell.coordinate)
 
@@ -108,7 +109,7 @@ def test_header_and_body_fonts_are_named_and_sized(lang: str) -> None:
 def test_instructions_explain_every_status_and_what_not_to_change(lang: str) -> None:
     wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
     assert wb.sheetnames[:3] == [i18n.t(lang, "ws_instructions"), i18n.t(lang, "ws_summary"), i18n.t(lang, "ws_engagement")]
-    text = "\n".join(str(c.value) for row in wb[wb.sheetnames[0]].iter_rows(min_row=2) for c in row if c.value)
+    text = "\n".join(str(c.value) for row in wb[wb.sheetnames[0]].iter_rows(min_row=3) for c in row if c.value)
     for status in ("approved", "to_review", "mapped", "not_required", "deprecated"):
         assert i18n.code(lang, "status", status) in text
     assert ("reviewer" in text) if lang == "en" else ("审核人" in text)
@@ -121,17 +122,17 @@ def test_summary_counts_rows_per_status_with_live_formulas_and_carries_the_sign_
     wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
     ws = wb[i18n.t(lang, "ws_summary")]
     index = {row[2]: row[0] for row in xlsx_index(wb) if row[1] == "mapping"}
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(min_row=2, values_only=True))  # from the header row (row 1 holds the title)
     assert rows[0][:2] == (i18n.t(lang, "col_entity"), i18n.code(lang, "status", "mapped"))
     for n, entity in enumerate(guide.data.entities, 1):
         name, *formulas = rows[n]
         assert name == entity.name
-        assert formulas[2].startswith("=COUNTIF(") and f"'{index[entity.id]}'!$S$2" in formulas[2]
+        assert formulas[2].startswith("=COUNTIF(") and f"'{index[entity.id]}'!$S$3" in formulas[2]
         assert f'"{i18n.code(lang, "status", "approved")}"' in formulas[2]
-        assert formulas[-1] == f"=IF(G{n + 1}=0,0,D{n + 1}/G{n + 1})"
-    assert ws.cell(2, 8).number_format == "0%"
+        assert formulas[-1] == f"=IF(G{n + 2}=0,0,D{n + 2}/G{n + 2})"
+    assert ws.cell(3, 8).number_format == "0%"
     total = len(guide.data.entities) + 2
-    assert rows[total - 1][0] == i18n.t(lang, "xl_total") and rows[total - 1][1] == f"=SUM(B2:B{total - 1})"
+    assert rows[total - 1][0] == i18n.t(lang, "xl_total") and rows[total - 1][1] == f"=SUM(B3:B{total})"
     signoff = rows[total + 1]
     assert signoff[:4] == tuple(i18n.t(lang, c.label) for c in TABLES["approvals"].columns)
     assert [r[0] for r in rows[total + 2:]] == [a.role for a in guide.approvals]
@@ -158,13 +159,14 @@ def test_summary_formulas_compute_in_a_real_spreadsheet(tmp_path: Path) -> None:
     soffice = need_tool("soffice")
     wb = xlsx_workbook(rendered("email-marketing", "xlsx", "en"))
     sheet = next(row[0] for row in xlsx_index(wb) if row[1] == "mapping")
-    wb[sheet]["S2"] = "Approved"
-    wb[sheet]["S3"] = "Not required"
+    wb[sheet]["S3"] = "Approved"
+    wb[sheet]["S4"] = "Not required"
     wb.save(tmp_path / "edited.xlsx")
     result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), "edited.xlsx"],
                       cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    values = list(openpyxl.load_workbook(tmp_path / "out" / "edited.xlsx", data_only=True)["Summary"].iter_rows(values_only=True))
+    values = list(openpyxl.load_workbook(tmp_path / "out" / "edited.xlsx", data_only=True)["Summary"].iter_rows(
+        min_row=2, values_only=True))
     guide = guide_for("email-marketing", "en", None, "new")
     fields = len(guide.data.entities[0].fields)
     assert values[1][:8] == ("Contact master", 0, fields - 2, 1, 1, 0, fields, pytest.approx(1 / fields))
@@ -211,7 +213,7 @@ def test_print_setup_keeps_text_legible_with_headers_footers_and_row_heights(lan
     wb = xlsx_workbook(rendered("email-marketing", "xlsx", lang))
     for ws in (w for w in wb.worksheets if w.sheet_state == "visible"):
         assert ws.page_setup.scale >= MIN_PRINT_SCALE and not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert ws.page_setup.paperSize in (8, 9) and ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.paperSize in (8, 9) and ws.print_title_rows == "$2:$2"
         assert ws.oddHeader.right.text == "&A" and "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
         assert ws.oddHeader.center.text == guide_for("email-marketing", lang, None, "new").meta.title
         for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 40)):
@@ -238,13 +240,13 @@ def test_review_decisions_round_trip_into_the_blueprint_and_the_guide(lang: str,
     sheet = next(row[0] for row in xlsx_index(wb) if row[1] == "mapping")
     ws = wb[sheet]
     col = {code: _column(ws, code) for code in ("key", "status", "reviewer", "decided", "comment")}
-    first, second = ws.cell(2, col["key"]).value, ws.cell(3, col["key"]).value
-    ws.cell(2, col["status"]).value = i18n.code(lang, "status", "approved")
-    ws.cell(2, col["reviewer"]).value = "Li Wei"
-    ws.cell(2, col["decided"]).value = dt.date(2026, 12, 3)
-    ws.cell(2, col["comment"]).value = "OK after the = ended - connected check" if lang == "en" else "核对后同意"
-    ws.cell(3, col["status"]).value = i18n.code(lang, "status", "not_required")
-    ws.cell(3, col["reviewer"]).value = "Anna"
+    first, second = ws.cell(3, col["key"]).value, ws.cell(4, col["key"]).value
+    ws.cell(3, col["status"]).value = i18n.code(lang, "status", "approved")
+    ws.cell(3, col["reviewer"]).value = "Li Wei"
+    ws.cell(3, col["decided"]).value = dt.date(2026, 12, 3)
+    ws.cell(3, col["comment"]).value = "OK after the = ended - connected check" if lang == "en" else "核对后同意"
+    ws.cell(4, col["status"]).value = i18n.code(lang, "status", "not_required")
+    ws.cell(4, col["reviewer"]).value = "Anna"
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
 
@@ -266,10 +268,10 @@ def test_review_decisions_round_trip_into_the_blueprint_and_the_guide(lang: str,
     produced = out.split()
     again = next(Path(p) for p in produced if p.endswith(".xlsx"))
     ws2 = openpyxl.load_workbook(again)[sheet]
-    assert ws2.cell(2, col["status"]).value == i18n.code(lang, "status", "approved")
-    assert ws2.cell(2, col["reviewer"]).value == "Li Wei"
-    assert ws2.cell(2, col["decided"]).value.date() == dt.date(2026, 12, 3)
-    assert ws2.cell(2, col["comment"]).value == fields[first].comment
+    assert ws2.cell(3, col["status"]).value == i18n.code(lang, "status", "approved")
+    assert ws2.cell(3, col["reviewer"]).value == "Li Wei"
+    assert ws2.cell(3, col["decided"]).value.date() == dt.date(2026, 12, 3)
+    assert ws2.cell(3, col["comment"]).value == fields[first].comment
     code, out, err = run_cli("import-mapping", again, blueprint)
     assert code == 0 and "no changes" in out, out + err
 
@@ -289,12 +291,12 @@ def test_an_unreadable_decision_date_is_refused_with_its_cell(tmp_path: Path) ->
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", "en", "--out", tmp_path, "--date", FIXED_DATE)
     wb = openpyxl.load_workbook(Path(out.split()[0]))
     ws = _mapping_sheets(wb)[0]
-    ws.cell(2, _column(ws, "decided")).value = "next week"
+    ws.cell(3, _column(ws, "decided")).value = "next week"
     wb.save(tmp_path / "edited.xlsx")
     before = blueprint.read_bytes()
     code, out, err = run_cli("import-mapping", tmp_path / "edited.xlsx", blueprint)
     letter = openpyxl.utils.get_column_letter(_column(ws, "decided"))
-    assert code == 2 and f"{ws.title}!{letter}2" in err and "next week" in err
+    assert code == 2 and f"{ws.title}!{letter}3" in err and "next week" in err
     assert blueprint.read_bytes() == before
 
 
@@ -307,14 +309,15 @@ def test_a_workbook_sent_before_the_review_columns_still_imports(tmp_path: Path)
     shutil.copy(ROOT / "blueprints" / "types" / "email-marketing.yaml", blueprint)
     code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--out", tmp_path, "--date", FIXED_DATE)
     wb = openpyxl.load_workbook(Path(out.split()[0]))
-    old_codes = [c for c in TABLES["mapping"].codes() if c not in ("reviewer", "decided", "comment")]
+    later = ("reviewer", "decided", "comment", "rule_translation")
+    old_codes = [c for c in TABLES["mapping"].codes() if c not in later]
     index = wb["_guidegen"]
     for row in index.iter_rows(min_row=2):
         if row[1].value == "mapping":
             row[3].value = ",".join(old_codes)
             ws = wb[row[0].value]
-            ws.delete_cols(len(old_codes) + 1, 3)
-            for cell in ws[ws.cell(1, old_codes.index("status") + 1).column_letter][1:]:
+            ws.delete_cols(len(old_codes) + 1, len(later))
+            for cell in ws[ws.cell(1, old_codes.index("status") + 1).column_letter][2:]:
                 if cell.value == i18n.code("zh", "status", "to_review"):
                     cell.value = i18n.code("zh", "status", "mapped")  # what old workbooks said
     wb.save(tmp_path / "old.xlsx")

@@ -33,7 +33,7 @@ def schema_documents() -> dict[str, dict[str, Any]]:
     return docs
 
 
-OVERLAY_SECTIONS = ("overview", "architecture", "implementation", "migration", "data", "testing", "operations", "summary")
+OVERLAY_SECTIONS = ("variables", "overview", "architecture", "implementation", "migration", "data", "testing", "operations", "summary")
 
 
 def _overlay_schema(pack: dict[str, Any], blueprint: dict[str, Any]) -> None:

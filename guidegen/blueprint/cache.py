@@ -14,6 +14,7 @@ renders can share it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -47,13 +48,26 @@ def cache_dir() -> Path:
     return Path(base) / "guidegen"
 
 
+@functools.lru_cache(maxsize=1)
 def _version() -> str:
+    """The package version and a fingerprint of its code (name, size and modification time of
+    every module): a checkout whose models changed under the same version never reads entries
+    the old code wrote."""
     from importlib import metadata
 
     try:
-        return metadata.version("guidegen")
+        version = metadata.version("guidegen")
     except metadata.PackageNotFoundError:  # a source tree without installation
-        return "source"
+        version = "source"
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return f"{version}+{h.hexdigest()[:16]}"
 
 
 def digest(data: bytes) -> str:

@@ -8,7 +8,7 @@ given), then the blueprint on top:
   same ``id`` merges into the inherited one field by field, other items follow in order, and
   ``omit: true`` drops an inherited item;
 * any other list (of plain values or texts, such as ``goals: [G1, G2]`` or a test's
-  ``steps``) is replaced by the later one.
+  ``steps``, and a mapping row's ``transform``) is replaced by the later one.
 
 Locations survive the merge, so a problem in a fragment is reported in the fragment's file.
 """
@@ -250,7 +250,7 @@ def merge(base: Any, over: Any, key: Any = None) -> Any:
             out[key] = merge(out[key], value, key) if key in out else value
             out.locs[key] = _loc_of(over, key)
         return out
-    if _is_item_list(base) and _is_item_list(over):
+    if _is_item_list(base) and _is_item_list(over) and key not in _REPLACED_LISTS:
         out = LocList(loc=getattr(over, "loc", None), path=getattr(over, "path", ()))
         index: dict[Any, int] = {}
         item_id = _row_key if key == "fields" else _item_id
@@ -272,6 +272,11 @@ def merge(base: Any, over: Any, key: Any = None) -> Any:
                 out.locs.append(_item_loc(over, pos))
         return out
     return over
+
+
+# Lists of steps rather than items: a later file gives the whole list (a pack's transform
+# replaces the generic row's, it is not appended to it).
+_REPLACED_LISTS = ("transform",)
 
 
 def _item_id(item: dict[str, Any]) -> Any:

@@ -248,6 +248,9 @@ _SKIP_KEYS = {"id", "goals", "sources", "when", "applies_to", "include", "enum",
               "consulted", "transform", "checks", "source", "target", "source_object", "target_object",
               "crm_object", "software_object", "provider", "system", "kind", "mode", "direction", "type",
               "source_type", "category", "priority", "status", "url", "verified", "traits", "default_complexity"}
+#: Structured keys whose values name code sets and transform steps, never prose: left alone even
+#: when they are mappings (a field renamed like its code set must not rename the code set reference).
+_STRUCTURED_KEYS = {"checks", "transform"}
 
 
 def identifier_like(name: str) -> bool:
@@ -341,7 +344,7 @@ def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], app
 def _rename_texts(node: Any, r: _Renamer) -> None:
     if isinstance(node, dict):
         for key in list(node):
-            if key in _SKIP_KEYS and not isinstance(node[key], dict):
+            if key in _STRUCTURED_KEYS or (key in _SKIP_KEYS and not isinstance(node[key], dict)):
                 continue
             value = node[key]
             if isinstance(value, str):

@@ -169,3 +169,8 @@ class Blueprint(Strict):
         default_factory=list,
         description="Sources register: every law, standard and vendor page the content was verified against, cited by id.",
     )
+    change_history: list[ChangeEntry] = Field(
+        default_factory=list,
+        description="Reviewed workbooks imported into this blueprint, oldest first (import-mapping appends one entry per "
+        "import); they feed the guide's revision history and the workbook's Change log sheet.",
+    )

@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field
 
-from guidegen.core.vocab import Trait
+from guidegen.core.vocab import Lang, Trait
 from pydantic.fields import FieldInfo
 
 T = TypeVar("T")
@@ -75,6 +75,12 @@ class Item(Declaration):
     sources: BlueprintOnly[IdList] = Field(
         default_factory=list,
         description="Ids of the sources (in 'sources') this item's facts come from; cited sources make the guide's References.",
+    )
+    stale: BlueprintOnly[dict[str, list[Lang]]] = Field(
+        default_factory=dict,
+        description="Texts awaiting translation: a text field's name -> the languages whose text is older than another "
+        "language's (import-mapping sets it when a review changes one language; delete the entry once translated). "
+        "The guide in such a language marks the text, and 'validate --strict' lists it.",
     )
 
 

@@ -33,6 +33,7 @@ from guidegen.core.vocab import (
     FieldType,
     FlowMode,
     InterfaceKind,
+    Lang,
     Level3,
     MappingStatus,
     System,
@@ -70,6 +71,20 @@ class Source(Section):
     publisher: Text | None = Field(None, description="Who publishes it: the vendor, the standards body, the legislator.")
     url: str = Field(description="Where it can be read.")
     verified: dt.date = Field(description="When the facts citing it were last checked against it (YYYY-MM-DD).")
+
+
+class ChangeEntry(Section):
+    """One import of a reviewed workbook into the blueprint (written by import-mapping)."""
+
+    date: dt.date = Field(description="Day of the import (YYYY-MM-DD).")
+    workbook: str = Field(description="File name of the imported workbook.")
+    author: str | None = Field(None, description="Author named by the engagement the workbook was exported for.")
+    version: str | None = Field(None, description="Document version the workbook was exported with.")
+    lang: Lang = Field(description="Language of the workbook, hence of the texts it changed.")
+    changed: int = Field(0, ge=0, description="Fields and code values changed.")
+    added: int = Field(0, ge=0, description="Fields and code values added.")
+    deleted: int = Field(0, ge=0, description="Fields and code values deleted.")
+    fields: list[str] = Field(default_factory=list, description="What changed, as entity.field or code_set.value.")
 
 
 # --------------------------------------------------------------------------- overview

@@ -166,7 +166,10 @@ TABLES: dict[str, TableSpec] = {
             C("status", "col_status", W.CODE, choices="status", document=False, prompt="xl_prompt_status"),
             C("reviewer", "col_reviewer", W.LABEL, document=False, prompt="xl_prompt_reviewer"),
             C("decided", "col_decided", W.CODE, document=False, prompt="xl_prompt_decided", date=True),
-            C("comment", "col_comment", W.PHRASE, document=False, prompt="xl_prompt_comment")), wide=True),
+            C("comment", "col_comment", W.PHRASE, document=False, prompt="xl_prompt_comment"),
+            # the rule in the other language, for a new row or a changed rule (empty as exported)
+            C("rule_translation", "col_rule_translation", 2.6, document=False, prompt="xl_prompt_rule_translation")),
+            wide=True),
         TableSpec("enum", "cap_enum", (
             C("code_set", "col_code_set_id", W.LABEL, literal=True, document=False),
             C("code_set_name", "col_code_set", W.LABEL, document=False),
@@ -219,7 +222,18 @@ TABLES: dict[str, TableSpec] = {
             C("title", "col_test", 1.6), C("steps", "col_steps", W.PROSE), C("expected", "col_expected", 2.4),
             C("acceptance", "col_acceptance", W.PHRASE), C("priority", "col_priority", W.CODE, choices="level"),
             C("status", "col_test_status", W.CODE, choices="test_status"), C("tester", "col_tester", W.LABEL),
-            C("date", "col_date", W.CODE)), workbook_only=True),
+            C("date", "col_date", W.CODE, date=True)), workbook_only=True),
+        TableSpec("open_issues", "ws_open_issues", (
+            _id(), C("where", "col_where", W.LABEL), C("issue", "col_issue", W.PROSE),
+            C("raised_by", "col_raised_by", W.LABEL), C("raised", "col_raised_on", W.CODE, date=True),
+            C("owner", "col_owner", W.LABEL), C("due", "col_due", W.CODE, date=True),
+            C("status", "col_issue_status", W.CODE, choices="issue_status"),
+            C("resolution", "col_resolution", W.PROSE)), workbook_only=True),
+        TableSpec("change_log", "ws_change_log", (
+            C("date", "col_date", W.CODE), C("workbook", "col_workbook", W.LABEL, literal=True),
+            C("author", "col_author", W.LABEL), C("version", "col_version", W.ID),
+            C("changed", "col_changed", W.ID), C("added", "col_added", W.ID), C("deleted", "col_deleted", W.ID),
+            C("fields", "col_fields", W.LONG, literal=True)), workbook_only=True),
         TableSpec("plan_sheet", "ws_plan", (
             C("name", "col_phase", W.LABEL), C("start_week", "col_start_week", W.CODE),
             C("end_week", "col_end_week", W.CODE), C("start_date", "col_start_date", W.CODE),
@@ -233,6 +247,10 @@ TABLES: dict[str, TableSpec] = {
 INDEX_SHEET = "_guidegen"
 WORKBOOK_FORMAT = "guidegen-workbook"
 
+
+# The hidden list sheet keeps each drop-down's codes in the column beside its labels, headed
+# with the list's name and this suffix.
+LIST_CODE_SUFFIX = ":code"
 
 # The first line of the comment on each header cell of an importable workbook sheet: the column's
 # code follows it (see guidegen/workbook/columns.py).

@@ -33,6 +33,7 @@ TestCategory = Literal[
     "regression", "migration", "uat",
 ]
 TestStatus = Literal["not_run", "passed", "failed", "blocked"]
+IssueStatus = Literal["open", "answered", "closed"]  # the workbook's open-issues log
 # What kind of data or activity an integration involves; shared fragment items name the traits
 # they apply to, and a blueprint names its own (see Blueprint.traits).
 Trait = Literal["personal_data", "marketing_consent", "payment_cards", "call_recording"]
@@ -57,6 +58,7 @@ CODE_GROUPS: dict[str, tuple[str, ...]] = {
     "mode": get_args(FlowMode),
     "test_category": TEST_CATEGORIES,
     "test_status": get_args(TestStatus),
+    "issue_status": get_args(IssueStatus),
     "lang": LANGS,
 }
 

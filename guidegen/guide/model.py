@@ -116,6 +116,8 @@ class Guide(Node):
     operations: Operations = Field(description="Section 6.")
     summary: Summary = Field(description="Section 7.")
     references: list[Source] = Field(default_factory=list, description="Sources cited by the content in the guide, in order of first citation.")
+    change_history: list[ChangeEntry] = Field(
+        default_factory=list, description="Reviewed workbooks imported into the blueprint, oldest first.")
 
     def role_name(self, role_id: str) -> str:
         for member in self.implementation.team:

@@ -3,8 +3,8 @@
 Errors make a blueprint unusable: a duplicate id, a reference to a role, goal, stage, code set
 or scope object that does not exist, a missing plan, a placeholder that cannot be filled.
 Warnings point at a guide that would be weak: a goal no test covers, an object in scope with
-no mapping, a metric without threshold, a risk without mitigation, a text in one language only,
-characters XML cannot hold. ``guidegen validate --strict`` treats warnings as errors.
+no mapping, a metric without threshold, a risk without mitigation, a text in one language only or awaiting
+translation, characters XML cannot hold. ``guidegen validate --strict`` treats warnings as errors.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ def check_blueprint(loaded: LoadedBlueprint) -> list[Problem]:
     _structure(r, bp)
     _coverage(r, bp)
     _texts(r, bp, ())
+    _stale(r, bp, ())
     _forbidden_chars(r, loaded.raw, ())
     if not any(p.severity == "error" for p in r.problems):
         _render_everywhere(r, loaded)
@@ -272,6 +273,25 @@ def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _texts(r, item, path + (i,))
+
+
+def _stale(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
+    """Warn about every text marked as awaiting translation (import-mapping marks them)."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        for name, langs in (getattr(value, "stale", None) or {}).items() if "stale" in fields else ():
+            if not isinstance(getattr(value, name, None), LocalizedText):
+                r.warn(path + ("stale", name), f"'stale' names '{name}', which is not a text of this item",
+                       expected="the name of one of the item's texts", given=name)
+            elif langs:
+                r.warn(path + (name,), f"the {', '.join(langs)} text of '{name}' awaits translation",
+                       hint=f"translate it, then delete '{name}' from the item's 'stale' list")
+        for name in fields:
+            if name != "stale":
+                _stale(r, getattr(value, name), path + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _stale(r, item, path + (i,))
 
 
 def _forbidden_chars(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:

@@ -23,7 +23,7 @@ from guidegen.content.declare import ContentMismatch, conversion_plan
 from guidegen.content.rules import Checks, describe_checks, describe_transform
 from guidegen.core import i18n
 from guidegen.core.errors import Location, Problem, UserError
-from guidegen.core.text import Conditional, LocalizedText
+from guidegen.core.text import Conditional, LocalizedText, escape_markdown
 from guidegen.core.vocab import LANGS
 from guidegen.core.yamlsource import format_path, locate
 from guidegen.guide import model
@@ -131,6 +131,12 @@ class _Context:
             self._memo = _TEXT_MEMO.setdefault(key, {})
         return self._memo
 
+    def _mark_stale(self, item: Any, data: dict[str, Any]) -> None:
+        """Texts of the item awaiting translation into this guide's language carry a visible marker."""
+        for name, langs in (getattr(item, "stale", None) or {}).items():
+            if self.lang in langs and isinstance(data.get(name), str) and data[name]:
+                data[name] = self.locale.t("stale_marker") + data[name]
+
     def applies(self, item: Any) -> bool:
         """The item's condition holds, and it serves a chosen goal (or no goal in particular)."""
         if isinstance(item, Conditional) and not item.applies(self.complexity, self.scenario):
@@ -172,6 +178,7 @@ class _Context:
             data = {name: self.convert(getattr(value, name), annotations[name], path + (name,))
                     for name in shared if name not in computed}
             data.update(computed)
+            self._mark_stale(value, data)
             return cls(**data)
         if isinstance(value, str):
             return clean_text(value)
@@ -259,7 +266,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
     ]
     guide = model.Guide(
         meta=meta,
-        revisions=_revisions(engagement, meta),
+        revisions=_revisions(engagement, meta, blueprint.change_history),
         approvals=_approvals(engagement, role_names, team),
         overview=overview,
         architecture=ctx.convert(blueprint.architecture, model.Architecture, ("architecture",)),
@@ -270,6 +277,7 @@ def resolve_guide(loaded: LoadedBlueprint, engagement: Engagement) -> Resolution
         traceability=_traceability(goals, testing),
         operations=operations,
         summary=summary,
+        change_history=[model.ChangeEntry(**entry.model_dump()) for entry in blueprint.change_history],
     )
     guide.references = _references(ctx, blueprint)
     if ctx.errors:
@@ -369,11 +377,19 @@ def _neutral(loaded: LoadedBlueprint, engagement: Engagement) -> list[str]:
     return [name for side, name in named if name and side not in covered]
 
 
-def _revisions(engagement: Engagement, meta: model.Meta) -> list[model.Revision]:
+def _revisions(engagement: Engagement, meta: model.Meta, history: list[Any]) -> list[model.Revision]:
+    """The engagement's revision history (or the first version), then one line per imported review workbook."""
     if engagement.revisions:
-        return [model.Revision(**r.model_dump()) for r in engagement.revisions]
-    first = i18n.t(meta.lang, "first_version")
-    return [model.Revision(version=meta.version, date=meta.date, author=meta.author, change=first)]
+        revisions = [model.Revision(**r.model_dump()) for r in engagement.revisions]
+    else:
+        first = i18n.t(meta.lang, "first_version")
+        revisions = [model.Revision(version=meta.version, date=meta.date, author=meta.author, change=first)]
+    for entry in history:
+        change = i18n.t(meta.lang, "change_entry", workbook=escape_markdown(entry.workbook), changed=entry.changed,
+                        added=entry.added, deleted=entry.deleted)
+        revisions.append(model.Revision(version=entry.version or meta.version, date=entry.date, author=entry.author,
+                                        change=change))
+    return revisions
 
 
 def _person(engagement: Engagement, role_id: str) -> model.Person | None:

@@ -35,7 +35,9 @@ _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
 def header_codes(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
-    """Sheet title -> {header cell ('C1') -> column code}, from the package's comment parts."""
+    """Sheet title -> {header cell ('C2') -> column code}, from the package's comment parts (the
+    header row is the row whose cells carry the codes: row 2 since sheets open with their title,
+    row 1 in older workbooks)."""
     rels = _relationships(archive, "xl/workbook.xml")
     book = _xml(archive, "xl/workbook.xml")
     found: dict[str, dict[str, str]] = {}
@@ -54,7 +56,7 @@ def header_codes(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
                 ref = comment.get("ref", "")
                 text = "".join(t.text or "" for t in comment.iter(f"{{{_NS['m']}}}t")).strip()
                 match = _CELL.match(ref)
-                if match and match.group(2) == "1" and text.startswith(CODE_PREFIX):
+                if match and text.startswith(CODE_PREFIX):
                     codes[ref] = text[len(CODE_PREFIX):].split()[0] if text[len(CODE_PREFIX):].split() else ""
         found[sheet.get("name", "")] = codes
     return found

@@ -58,33 +58,50 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     written: bool = False
     backup: Path | None = None
+    stale: list[str] = field(default_factory=list)  # texts now awaiting translation ("entity.field rule: en")
+
+    def counts(self) -> dict[str, int]:
+        return {k: sum(1 for c in self.changes if c.kind == k) for k in "~+-"}
 
     def summary(self) -> str:
         if not self.changes:
             return "no changes: the workbook matches the blueprint"
-        counts = {k: sum(1 for c in self.changes if c.kind == k) for k in "~+-"}
+        counts = self.counts()
         head = f"{counts['~']} changed, {counts['+']} added, {counts['-']} deleted"
+        if self.stale:
+            head += f"; {len(self.stale)} text(s) await translation (marked 'stale' in the blueprint)"
         return head + "\n" + "\n".join(c.format() for c in self.changes)
 
 
 class _Labels:
-    """Workbook labels back to codes, in the workbook's language and names."""
+    """Workbook labels back to codes: from the workbook's own list sheet, which keeps each label's
+    code (so a workbook sent before a label was reworded still imports), else from today's labels
+    in the workbook's language and names."""
 
-    def __init__(self, engagement: dict[str, Any]) -> None:
+    def __init__(self, engagement: dict[str, Any], lists: dict[str, dict[str, str]]) -> None:
         lang = engagement.get("lang", "zh")
         names = {"crm": engagement.get("crm") or "CRM", "software": engagement.get("software") or ""}
-        self.types = {i18n.code(lang, "field_type", c): c for c in FIELD_TYPES}
-        self.types.update({c: c for c in FIELD_TYPES})
-        self.directions = {i18n.code(lang, "direction", c, **names): c for c in i18n.codes("direction")}
-        self.directions.update({c: c for c in i18n.codes("direction")})
-        self.statuses = {i18n.code(lang, "status", c): c for c in i18n.codes("status")}
-        self.statuses.update({c: c for c in i18n.codes("status")})
-        self.yes = {i18n.t(lang, "yes"), "yes", "true", "Y", "y"}
-        self.no = {i18n.t(lang, "no"), "no", "false", "N", "n"}
+
+        def table(group: str, codes: tuple[str, ...], label: Any) -> dict[str, str]:
+            found = {c: c for c in codes}
+            given = lists.get(group)
+            if given:
+                found.update({text: code for text, code in given.items() if code in codes})
+            else:
+                found.update({label(c): c for c in codes})
+            return found
+
+        self.types = table("field_type", FIELD_TYPES, lambda c: i18n.code(lang, "field_type", c))
+        self.directions = table("direction", i18n.codes("direction"), lambda c: i18n.code(lang, "direction", c, **names))
+        self.statuses = table("status", i18n.codes("status"), lambda c: i18n.code(lang, "status", c))
+        yes_no = table("yes_no", ("yes", "no"), lambda c: i18n.t(lang, c))
+        self.yes = {text for text, code in yes_no.items() if code == "yes"} | {"true", "Y", "y"}
+        self.no = {text for text, code in yes_no.items() if code == "no"} | {"false", "N", "n"}
 
 
-def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False) -> ImportResult:
-    """Apply the workbook's edits to the blueprint file (unless ``dry_run``); UserError on bad edits."""
+def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False, today: dt.date | None = None) -> ImportResult:
+    """Apply the workbook's edits to the blueprint file (unless ``dry_run``) and record the import in
+    its change history (dated ``today``); UserError on bad edits."""
     content = read_workbook(workbook)
     loaded = load_blueprint(blueprint_path)
     expected_id = content.engagement.get("blueprint")
@@ -98,9 +115,10 @@ def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False) 
     plan.collect()
     if plan.problems:
         raise UserError(plan.problems)
-    result = ImportResult(plan.changes)
+    result = ImportResult(plan.changes, stale=plan.stale)
     if not plan.changes or dry_run:
         return result
+    _record(document, result, workbook, content.engagement, today or dt.date.today())
     out = io.StringIO()
     yaml.dump(document, out)
     new_text = out.getvalue()
@@ -112,6 +130,31 @@ def import_mapping(workbook: Path, blueprint_path: Path, dry_run: bool = False) 
         raise
     result.written, result.backup = True, source.backup
     return result
+
+
+def _record(document: Any, result: ImportResult, workbook: Path, engagement: dict[str, Any], today: dt.date) -> None:
+    """Append this import to the blueprint's change history (a new top-level list when absent)."""
+    counts = result.counts()
+    entry = CommentedMap()
+    entry["date"] = today
+    entry["workbook"] = workbook.name
+    for key in ("author", "version"):
+        if engagement.get(key):
+            entry[key] = str(engagement[key])
+    entry["lang"] = engagement.get("lang", "zh")
+    entry["changed"], entry["added"], entry["deleted"] = counts["~"], counts["+"], counts["-"]
+    entry["fields"] = _flow_list(list(dict.fromkeys(c.where for c in result.changes)))
+    history = document.get("change_history")
+    if history is None:
+        document["change_history"] = CommentedSeq([entry])
+    else:
+        history.append(entry)
+
+
+def _flow_list(values: list[str]) -> CommentedSeq:
+    node = CommentedSeq(values)
+    node.fa.set_flow_style()
+    return node
 
 
 def _guide_for(loaded: LoadedBlueprint, content: WorkbookContent) -> Guide:
@@ -157,7 +200,9 @@ class _Plan:
         self.document = document
         self.workbook = workbook
         self.lang = content.engagement.get("lang", "zh")
-        self.labels = _Labels(content.engagement)
+        self.labels = _Labels(content.engagement, content.codes)
+        self.marker = markdown_to_plain(i18n.t(self.lang, "stale_marker"))
+        self.stale: list[str] = []
         self.changes: list[Change] = []
         self.problems: list[Problem] = []
         self.shared = _shared_nodes(document)
@@ -220,7 +265,8 @@ class _Plan:
         if not values.get("type"):
             self.problem(sheet, number, "type", "the target type is empty", expected="a data type from the drop-down")
             ok = False
-        for key in ("key", "source", "target", "default", "example", "enum", "reviewer", "comment") + _TEXT_KEYS:
+        for key in ("key", "source", "target", "default", "example", "enum", "reviewer", "comment",
+                    "rule_translation") + _TEXT_KEYS:
             row.setdefault(key, values.get(key, ""))
         row["decided"] = _date(values.get("decided", ""))
         if row["decided"] is False:
@@ -316,41 +362,94 @@ class _Plan:
             self.changes.append(Change("~", f"{entity.id}.{old_key}", f"{key} {_show(old)} → {_show(new)}"))
         if row.get("source") != field.source and "id" not in node:
             node.insert(0, "id", old_key)  # keep the row's key stable after renaming its source field
+        where = f"{entity.id}.{old_key}"
         for key in _TEXT_KEYS:
             new = row.get(key, "")
             old = getattr(field, key) or ""
             if new == markdown_to_plain(old):
                 continue
-            self._set_text(node, key, new)
-            self.changes.append(Change("~", f"{entity.id}.{old_key}", f"{key} {_show(markdown_to_plain(old))} → {_show(new)}"))
+            new = self._unmarked(new)
+            self._set_text(node, key, new, where)
+            self.changes.append(Change("~", where, f"{key} {_show(markdown_to_plain(old))} → {_show(new)}"))
+        self._translation(node, row, where)
         if self.unshared and len(self.changes) > before:
             self.changes[-1].detail += (f" (the value was shared by YAML alias &{self.unshared[0]}; "
                                         "only this field changed)")
 
-    def _set_text(self, node: CommentedMap, key: str, new: str) -> None:
-        """Change the text in the workbook's language; the other language keeps its text."""
+    def _unmarked(self, text: str) -> str:
+        """A cell's text without the "translation pending" marker the guide put in front of it."""
+        return text[len(self.marker):].lstrip() if self.marker.strip() and text.startswith(self.marker.strip()) else text
+
+    def _set_text(self, node: CommentedMap, key: str, new: str, where: str = "", lang: str | None = None) -> None:
+        """Change the text in the workbook's language (or ``lang``); the other languages keep
+        their text, marked as awaiting translation (``stale``)."""
+        lang = lang or self.lang
         new = literal_text(new)
         old = self.own(node, key) if key in node else None
         if isinstance(old, dict):
             if new:
-                old[self.lang] = new
+                old[lang] = new
             else:
-                old.pop(self.lang, None)
+                old.pop(lang, None)
                 if not old:
                     del node[key]
-            return
-        if not new:
+        elif not new:
             if key in node:
                 del node[key]
+        elif old is None:
+            node[key] = _flow({lang: new})
+        else:
+            # The other languages keep their text; the edited one takes the new text. Keys stay
+            # in the order the locale lists the languages.
+            texts = {other: str(old) for other in LANGS if other != lang}
+            texts[lang] = new
+            node[key] = _flow({other: texts[other] for other in LANGS if other in texts})
+        self._mark_stale(node, key, lang, where)
+
+    def _mark_stale(self, node: CommentedMap, key: str, edited: str, where: str) -> None:
+        """After ``edited``'s text of ``key`` changed, every other language is marked as awaiting
+        translation (also one with no text yet: the guide in it shows the edited text, marked).
+        An edit to a text that awaited translation is that translation: its mark goes, and the
+        others stay as they were. A deleted text needs no translation."""
+        marked = [str(x) for x in ((node.get("stale") or {}).get(key) or [])]
+        if key not in node:
+            wanted: list[str] = []
+        elif edited in marked:
+            wanted = [lang for lang in marked if lang != edited]
+        else:
+            wanted = [lang for lang in LANGS if lang != edited]
+        self._set_stale(node, key, wanted)
+        self.stale.extend(f"{where} {key}: {lang}" for lang in wanted if lang not in marked)
+
+    @staticmethod
+    def _set_stale(node: CommentedMap, key: str, langs: list[str]) -> None:
+        """``stale: {key: [langs]}`` on the item; the entry (and the map) go when nothing is stale."""
+        stale = node.get("stale")
+        if langs:
+            if stale is None:
+                stale = node["stale"] = _flow({})
+            stale[key] = _flow_list(langs)
+        elif stale is not None and key in stale:
+            del stale[key]
+            if not stale:
+                del node["stale"]
+
+    def _translation(self, node: CommentedMap, row: dict[str, Any], where: str, record: bool = True) -> None:
+        """The rule in the other language, given in the translation column: the rule's languages
+        are in step again."""
+        text = self._unmarked(row.get("rule_translation") or "")
+        other = next((lang for lang in LANGS if lang != self.lang), None)
+        if not text or other is None or "rule" not in node:
             return
-        if old is None:
-            node[key] = _flow({self.lang: new})
+        rule = node["rule"]
+        marked = (node.get("stale") or {}).get("rule")
+        if isinstance(rule, dict) and str(rule.get(other)) == literal_text(text) and not marked:
             return
-        # The other languages keep their text; the edited one takes the new text. Keys stay in
-        # the order the locale lists the languages.
-        texts = {lang: str(old) for lang in LANGS if lang != self.lang}
-        texts[self.lang] = new
-        node[key] = _flow({lang: texts[lang] for lang in LANGS if lang in texts})
+        self._set_text(node, "rule", text, where, lang=other)
+        self._set_stale(node, "rule", [])
+        self.stale = [entry for entry in self.stale if not entry.startswith(f"{where} rule: ")]
+        if record:
+            self.changes.append(Change("~", where, f"rule ({other}) → {_show(text)}"))
 
     def _add_field(self, fields_node: CommentedSeq, key: str, row: dict[str, Any], entity: Any, explicit_key: bool) -> None:
         node = CommentedMap()
@@ -368,6 +467,11 @@ class _Plan:
             if value in (None, ""):
                 continue
             node[name] = _flow({self.lang: literal_text(value)}) if name in _TEXT_KEYS else value
+        where = f"{entity.id}.{key}"
+        for name in _TEXT_KEYS:
+            if name in node:  # a new row's texts are in one language: the others await translation
+                self._mark_stale(node, name, self.lang, where)
+        self._translation(node, row, where, record=False)
         fields_node.append(node)
         self.changes.append(Change("+", f"{entity.id}.{key}", f"{row['source']} → {row['target']}"))
 
@@ -427,7 +531,7 @@ class _Plan:
             node["target"] = target
             self.changes.append(Change("~", where, f"target {_show(value.target)} → {_show(target)}"))
         if description != markdown_to_plain(value.description or ""):
-            self._set_text(node, "description", description)
+            self._set_text(node, "description", self._unmarked(description), where)
             self.changes.append(Change("~", where, f"description → {_show(description)}"))
 
     def _add_value(self, code_set_node: Any, code_set: str, source: str, target: str, description: str, sheet: SheetRows) -> None:
@@ -439,6 +543,7 @@ class _Plan:
         node["target"] = target
         if description:
             node["description"] = _flow({self.lang: literal_text(description)})
+            self._mark_stale(node, "description", self.lang, f"{code_set}.{source or target}")
         node.fa.set_flow_style()
         code_set_node["values"].append(node)
         self.changes.append(Change("+", f"{code_set}.{source or target}", f"{source or '—'} → {target}"))

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from guidegen.content.tables import INDEX_SHEET, TABLES, WORKBOOK_FORMAT
+from guidegen.content.tables import INDEX_SHEET, LIST_CODE_SUFFIX, TABLES, WORKBOOK_FORMAT
 from guidegen.core import budget, i18n
 from guidegen.core.errors import Location, Problem, UserError, fail, over_budget
 from guidegen.workbook.columns import header_codes
@@ -35,6 +35,7 @@ class SheetRows:
     keys: list[str]
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # key -> 0-based column, as found in the sheet
+    header_row: int = 1
 
     def cell(self, row: int, key: str) -> str:
         """'Sheet!C7' for a column key in a row."""
@@ -46,6 +47,9 @@ class SheetRows:
 class WorkbookContent:
     engagement: dict[str, Any]
     sheets: list[SheetRows]
+    # The workbook's own drop-down lists: list name -> {label -> code} (empty in workbooks
+    # written before the list sheet kept codes; the importer then uses today's labels).
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _text(value: Any) -> str:
@@ -111,8 +115,11 @@ def _read_sheets(wb: Any, name: str, codes: dict[str, dict[str, str]], limits: b
     except (IndexError, ValueError):
         raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!E1"), "the workbook index is damaged") from None
     sheets = []
+    lists: dict[str, dict[str, str]] = {}
     for number, entry in enumerate(index[1:], 2):
-        title, kind, entity, keys = (entry + ["", "", "", ""])[:4]
+        title, kind, entity, keys, header_row = (entry + ["", "", "", "", ""])[:5]
+        if kind == "lists" and title in wb.sheetnames:
+            lists = _list_codes(wb[title], limits)
         if kind not in ("mapping", "enums"):
             continue
         expected = list(TABLES["mapping" if kind == "mapping" else "enum"].codes())
@@ -126,19 +133,46 @@ def _read_sheets(wb: Any, name: str, codes: dict[str, dict[str, str]], limits: b
         if title not in wb.sheetnames:
             raise UserError.single(Location(name, cell=f"{INDEX_SHEET}!A{number}"), f"sheet '{title}' is missing",
                                    hint="do not rename or delete the workbook's sheets")
-        sheet = SheetRows(title, kind, entity, keys.split(","))
+        sheet = SheetRows(title, kind, entity, keys.split(","), header_row=int(header_row) if header_row.isdigit() else 1)
         _read_rows(wb[title], sheet, codes.get(title, {}), name, limits)
         sheets.append(sheet)
-    return WorkbookContent(engagement, sheets)
+    return WorkbookContent(engagement, sheets, lists)
+
+
+def _list_codes(ws: Any, limits: budget.Budget) -> dict[str, dict[str, str]]:
+    """List name -> {label -> code}, from the hidden list sheet's label and code columns."""
+    rows = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True, max_col=limits.columns + 1,
+                                                              max_row=limits.rows + 1)]
+    if not rows:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    header = rows[0]
+    for column, name in enumerate(header):
+        if not name or name.endswith(LIST_CODE_SUFFIX) or header[column + 1: column + 2] != [name + LIST_CODE_SUFFIX]:
+            continue
+        found[name] = {row[column]: row[column + 1] for row in rows[1:]
+                       if column + 1 < len(row) and row[column] and row[column + 1]}
+    return found
+
+
+def _header_row(codes: dict[str, str], default: int) -> int:
+    """The row whose cells carry the column codes, else the header row the index names (row 2
+    below the sheet's title; row 1 in workbooks written before sheets had a title)."""
+    rows = [int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in codes]
+    return max(set(rows), key=rows.count) if rows else default
 
 
 def _read_rows(ws: Any, sheet: SheetRows, codes: dict[str, str], name: str, limits: budget.Budget) -> None:
-    """The sheet's data rows, each value under its column's key; the header row is row 1."""
-    rows = ws.iter_rows(values_only=True, max_col=limits.columns + 1)
+    """The sheet's data rows, each value under its column's key; the rows above the header row
+    (the sheet's title) are not data."""
+    header_row = _header_row(codes, sheet.header_row)
+    codes = {ref: code for ref, code in codes.items() if ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == str(header_row)}
+    sheet.header_row = header_row
+    rows = ws.iter_rows(values_only=True, max_col=limits.columns + 1, min_row=header_row)
     header = [_text(v) for v in next(rows, ())]
     sheet.columns = _columns(sheet, header, codes, name)
-    for row_number, row in enumerate(rows, 2):
-        if row_number - 1 > limits.rows:
+    for row_number, row in enumerate(rows, header_row + 1):
+        if row_number - header_row > limits.rows:
             raise over_budget(Location(name, cell=f"{sheet.title}!A{row_number}"),
                               budget.BudgetExceeded("rows in one sheet", limits.rows, f"more than {limits.rows:,}"))
         values = [_text(v) for v in row]
@@ -160,12 +194,13 @@ def _read_rows(ws: Any, sheet: SheetRows, codes: dict[str, str], name: str, limi
 def _columns(sheet: SheetRows, header: list[str], codes: dict[str, str], name: str) -> dict[str, int]:
     """Column key -> position, from the header cells' codes (or, in a workbook written before
     codes existed, from their labels). Missing, duplicated and unknown columns are refused."""
-    where = lambda column: Location(name, cell=f"{sheet.title}!{get_column_letter(column + 1)}1")  # noqa: E731
+    row = sheet.header_row
+    where = lambda column: Location(name, cell=f"{sheet.title}!{get_column_letter(column + 1)}{row}")  # noqa: E731
     found: dict[str, int] = {}
     problems: list[Problem] = []
     by_label = _labels(sheet.kind) if not codes else {}
-    for column in range(max(len(header), *(_column_index(ref) + 1 for ref in codes) if codes else (0,))):
-        ref = f"{get_column_letter(column + 1)}1"
+    for column in range(max(len(header), *(_column_index(ref) + 1 for ref in codes)) if codes else len(header)):
+        ref = f"{get_column_letter(column + 1)}{row}"
         label = header[column] if column < len(header) else ""
         key = codes.get(ref) if codes else by_label.get(label)
         if key is None:
@@ -182,12 +217,12 @@ def _columns(sheet: SheetRows, header: list[str], codes: dict[str, str], name: s
             found[key] = column
     missing = [key for key in sheet.keys if key not in found]
     if missing and not found:
-        problems = [Problem(Location(name, cell=f"{sheet.title}!A1"), "the header row is missing (deleted?)",
-                            expected="the header row the workbook was exported with, in row 1",
+        problems = [Problem(Location(name, cell=f"{sheet.title}!A{row}"), "the header row is missing (deleted?)",
+                            expected="the header row the workbook was exported with, below the sheet's title",
                             given=repr(" | ".join(header[:4])[:80]),
                             hint="restore the header row (undo), or export the workbook again")]
     elif missing:
-        problems.append(Problem(Location(name, cell=f"{sheet.title}!1:1"), "columns are missing",
+        problems.append(Problem(Location(name, cell=f"{sheet.title}!{row}:{row}"), "columns are missing",
                                 expected="every column of the exported sheet", given="missing: " + ", ".join(missing),
                                 hint="restore the deleted columns (undo), or export the workbook again"))
     if problems:

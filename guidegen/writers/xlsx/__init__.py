@@ -1,9 +1,11 @@
 """XLSX writer: the field-mapping workbook client teams review, fill in and sign off.
 
-Sheets: Engagement (with a sign-off block), one mapping sheet per entity, enum mappings,
-validation rules, test cases, traceability, plan, monitoring metrics, risks, a hidden list
-sheet for drop-downs, and a hidden index that ``guidegen import-mapping`` reads back.
-Every sheet has a frozen, shaded header row and first column, an autofilter, widths fitted to
+Sheets: Instructions, Engagement, one mapping sheet per entity, Summary (live counts and the
+sign-off block), enum mappings, transformation and validation rules, interfaces, security and
+compliance controls, test cases, traceability, plan, monitoring metrics, risks, open issues,
+change log, references, a hidden list sheet for drop-downs (labels with their codes), and a
+hidden index that ``guidegen import-mapping`` reads back. Every sheet has its full title in
+A1, a frozen, shaded header row (row 2) and first column, an autofilter, widths fitted to
 content, wrapped text and print setup. Text stays text: a value that looks like a formula is
 stored as a string cell. Only this module imports openpyxl.
 """
@@ -26,13 +28,22 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from guidegen.core import i18n
 from guidegen.core.errors import Location, UserError
 from guidegen.guide.model import Guide
-from guidegen.content.tables import COLUMN_CODE_PREFIX, INDEX_SHEET, TABLES, WORKBOOK_FORMAT, ColumnSpec, TableSpec
+from guidegen.content.tables import (
+    COLUMN_CODE_PREFIX,
+    INDEX_SHEET,
+    LIST_CODE_SUFFIX,
+    TABLES,
+    WORKBOOK_FORMAT,
+    ColumnSpec,
+    TableSpec,
+)
 from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
 from guidegen.core.text import clean_text, escape_markdown
 from guidegen.core.vocab import CODE_GROUPS, review_status
@@ -40,6 +51,10 @@ from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
+# Every sheet opens with its full title in A1 (sheet names are cut to 31 characters); the
+# column headers are in row 2 and the data starts in row 3.
+TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
+TITLE_SIZE = 12  # points
 # Fonts are named explicitly: a cell without a font name shows in the reader's default, often a
 # serif. LibreOffice substitutes metric-compatible fonts (Carlito, Noto Sans CJK) when absent.
 _FONT_NAMES = {"zh": "Microsoft YaHei"}
@@ -53,6 +68,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _THIN = Side(style="thin", color="8EAADB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TITLE_ALIGN = Alignment(vertical="center")  # not wrapped: the title runs on over the empty cells beside it
+_TEXT_FORMAT = "@"  # Excel's Text format: what is typed into the cell stays text (never a formula or a number)
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
 # Print layout. Sheets are printed at a fixed scale (never "fit to one page wide", which
@@ -71,15 +88,69 @@ def _column_points(width: float) -> float:
     return (width * 7 + 5) * 0.75
 
 
-def print_layout(widths: Sequence[float]) -> tuple[str, str, int]:
-    """(paper size code, orientation, scale %) for a sheet with these column widths."""
-    need = sum(_column_points(w) for w in widths)
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a sheet prints: paper size code, orientation, scale (%) and the columns after which a
+    new page starts (column groups of a sheet too wide for one page)."""
+
+    paper: str
+    orientation: str
+    scale: int
+    breaks: tuple[int, ...] = ()
+
+
+def print_layout(widths: Sequence[float]) -> PrintLayout:
+    """The print layout of a sheet with these column widths (in characters).
+
+    The smallest paper that holds the sheet at 100 %; else A3 landscape at the largest scale
+    (>= MIN_PRINT_SCALE) that holds it; else column groups on A3 landscape with the first column
+    repeated: the fewest groups that fit at MIN_PRINT_SCALE, balanced so that no page is left
+    mostly empty (a spreadsheet's own breaks fill each page in turn, so a wide column arriving
+    late pushed most of a sheet onto the next page), printed at the largest scale the widest
+    group allows.
+    """
+    points = [_column_points(w) for w in widths]
+    need = sum(points)
     for paper, orientation, inches in _PAPERS:
-        printable = (inches - 2 * _MARGIN_IN) * 72
-        if need <= printable:
-            return paper, orientation, 100
-    printable = (_PAPERS[-1][2] - 2 * _MARGIN_IN) * 72
-    return _PAPERS[-1][0], _PAPERS[-1][1], max(MIN_PRINT_SCALE, min(100, int(100 * printable / need)))
+        if need <= _printable(inches):
+            return PrintLayout(paper, orientation, 100)
+    paper, orientation, inches = _PAPERS[-1]
+    printable = _printable(inches) * _PRINT_SAFETY  # readers measure columns slightly differently
+    if need * MIN_PRINT_SCALE / 100 <= printable or len(points) < 3:
+        return PrintLayout(paper, orientation, max(MIN_PRINT_SCALE, min(100, int(100 * printable / need))))
+    key, rest = points[0], points[1:]
+    room = max(printable * 100 / MIN_PRINT_SCALE - key, max(rest))
+    count = len(_groups(rest, room))
+    low, high = max(rest), room  # the smallest page width that still needs only `count` groups
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if len(_groups(rest, middle)) > count else (low, middle)
+    groups = _groups(rest, high)
+    widest = max(sum(group) for group in groups)
+    scale = max(MIN_PRINT_SCALE, min(100, int(100 * printable / (key + widest))))
+    ends, column = [], 1
+    for group in groups[:-1]:
+        column += len(group)
+        ends.append(column)
+    return PrintLayout(paper, orientation, scale, tuple(ends))
+
+
+_PRINT_SAFETY = 0.97
+
+
+def _printable(inches: float) -> float:
+    """Printable width in points of a page ``inches`` wide."""
+    return (inches - 2 * _MARGIN_IN) * 72
+
+
+def _groups(points: Sequence[float], room: float) -> list[list[float]]:
+    """Columns filled into pages of width ``room`` in turn (each page as full as it goes)."""
+    groups: list[list[float]] = [[]]
+    for width in points:
+        if groups[-1] and sum(groups[-1]) + width > room:
+            groups.append([])
+        groups[-1].append(width)
+    return groups
 
 
 def _lines(value: Any, width: float) -> int:
@@ -118,15 +189,22 @@ def _too_long(guide: Guide, cell: str, row: list[Any], length: int) -> UserError
 
 @dataclass
 class Lists:
-    """Drop-down values kept on a hidden sheet (inline lists are limited to 255 characters)."""
+    """Drop-down values kept on a hidden sheet (inline lists are limited to 255 characters).
+
+    Each list is two columns: the labels the drop-down offers, and beside them the codes they
+    stand for (header ``<list>:code``). The importer reads the codes from the workbook it is
+    given, so a workbook sent before a label was reworded still imports.
+    """
 
     columns: dict[str, list[str]] = field(default_factory=dict)
+    codes: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, key: str, values: Sequence[str]) -> None:
+    def add(self, key: str, values: Sequence[str], codes: Sequence[str]) -> None:
         self.columns[key] = list(values)
+        self.codes[key] = list(codes)
 
     def formula(self, key: str, sheet: str) -> str:
-        index = list(self.columns).index(key) + 1
+        index = 2 * list(self.columns).index(key) + 1
         letter = get_column_letter(index)
         return f"{quote_sheetname(sheet)}!${letter}$2:${letter}${len(self.columns[key]) + 1}"
 
@@ -140,7 +218,7 @@ class _Book:
         self.index: list[list[str]] = []
         self.lists = Lists()
         self.lists_title = ""
-        self._styles: dict[tuple[bool, bool, str | None], StyleArray] = {}
+        self._styles: dict[tuple[bool, bool, str | None, bool, bool], StyleArray] = {}
         self.font = _FONT_NAMES.get(self.lang, _LATIN_FONT)
 
     def t(self, key: str, **values: Any) -> str:
@@ -167,20 +245,30 @@ class _Book:
         if isinstance(value, str):
             value = clean_text(value if header or literal else markdown_to_plain(value))
         cell = WriteOnlyCell(ws, value=value if value != "" else None)
-        if isinstance(value, str) and needs_text_protection(value):
+        quote = isinstance(value, str) and needs_text_protection(value)
+        if quote:
             cell.data_type = "s"  # text, never a formula
         if (date or isinstance(value, dt.date)) and not header:
             number_format = _DATE_FORMAT
+        elif number_format is None and not header and (value is None or isinstance(value, str)):
+            number_format = _TEXT_FORMAT  # a text cell: what the reviewer types into it stays text
         # Styles are copied as index arrays from a prototype cell: assigning style objects to
         # every cell makes openpyxl hash them each time, which dominates large workbooks.
-        cell._style = StyleArray(self._style(ws, header, locked or header, number_format))
+        cell._style = StyleArray(self._style(ws, header, locked or header, number_format, quote))
         return cell
 
-    def _style(self, ws: Any, header: bool, locked: bool = True, number_format: str | None = None) -> StyleArray:
-        key = (header, locked, number_format)
+    def _style(self, ws: Any, header: bool, locked: bool = True, number_format: str | None = None,
+               quote: bool = False, title: bool = False) -> StyleArray:
+        key = (header, locked, number_format, quote, title)
         if key not in self._styles:
             proto = WriteOnlyCell(ws)
-            if header:
+            # Excel's quote prefix: the cell shows its text, and editing it keeps it text
+            # (an '=' or '+' at the start does not turn it into a formula or a number).
+            proto.quotePrefix = quote
+            if title:
+                proto.font = Font(name=self.font, size=TITLE_SIZE, bold=True, color="1F3864")
+                proto.alignment = _TITLE_ALIGN
+            elif header:
                 proto.font = Font(name=self.font, size=FONT_SIZE, bold=True, color="1F3864")
                 proto.fill, proto.alignment, proto.border = _HEADER_FILL, _HEADER_ALIGN, _BORDER
             else:
@@ -195,7 +283,7 @@ class _Book:
 
     def _check_lengths(self, title: str, rows: list[list[Any]], literal: Sequence[int]) -> None:
         """Refuse a text longer than Excel's cell limit (a cut text would be imported back cut)."""
-        for number, row in enumerate(rows, 2):
+        for number, row in enumerate(rows, FIRST_ROW):
             for column, value in enumerate(row):
                 if not isinstance(value, str) or len(value) <= MAX_CELL_TEXT:
                     continue
@@ -206,8 +294,10 @@ class _Book:
     def sheet(self, name: str, kind: str, headers: list[str], rows: list[list[Any]],
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
               literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = (),
-              blocks: Sequence[tuple[list[str], list[list[Any]]]] = (), formats: dict[int, str] | None = None) -> Any:
-        """One data sheet: header row, rows, and every working feature.
+              blocks: Sequence[tuple[list[str], list[list[Any]]]] = (), formats: dict[int, str] | None = None,
+              heading: str | None = None) -> Any:
+        """One data sheet: its full title (``heading``, else ``name``) in A1, the header row, the
+        rows, and every working feature.
 
         ``columns`` (from a table declaration) adds the review features: input prompts, date
         cells, row shading by status and, when a column is locked, sheet protection. ``blocks``
@@ -226,18 +316,22 @@ class _Book:
             width = max(_units(markdown_to_plain(str(v))) if v is not None and not isinstance(v, Formula) else 0
                         for v in values)
             widths.append(max(8, min(width + 2, 60)))
-            ws.column_dimensions[get_column_letter(index)].width = widths[-1]
-        ws.freeze_panes = "B2"
+            dimension = ws.column_dimensions[get_column_letter(index)]
+            dimension.width = widths[-1]
+            if index <= len(columns):  # cells typed below the data: dates as dates, everything else as text
+                dimension.number_format = _DATE_FORMAT if columns[index - 1].date else _TEXT_FORMAT
+        ws.freeze_panes = f"B{FIRST_ROW}"
         last_col = get_column_letter(len(headers))
-        last_row = max(len(rows) + 1, 2)
-        ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+        last_row = max(len(rows) + HEADER_ROW, FIRST_ROW)
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
         self._print_setup(ws, widths, title)
         line = _LINE_PT.get(self.lang, _LATIN_LINE_PT)
-        for number, row in enumerate([headers, *rows, *([[]] if blocks else []), *extra], 1):
+        ws.row_dimensions[TITLE_ROW].height = round(line * TITLE_SIZE / FONT_SIZE + 6, 1)
+        for number, row in enumerate([headers, *rows, *([[]] if blocks else []), *extra], HEADER_ROW):
             lines = max((_lines(v, w) for v, w in zip(row, widths)), default=1)
             ws.row_dimensions[number].height = round(min(lines * line + 4, 409), 1)  # 409 pt: Excel's limit
         prompts = {i: c.prompt for i, c in enumerate(columns, 1) if c.prompt}
-        end = len(rows) + 1 + EXTRA_ROWS
+        end = len(rows) + HEADER_ROW + EXTRA_ROWS
         for column, list_key in validations.items():
             letter = get_column_letter(column)
             dv = DataValidation(type="list", formula1=self.lists.formula(list_key, self.lists_title), allow_blank=True)
@@ -245,7 +339,7 @@ class _Book:
             dv.errorTitle = headers[column - 1]
             dv.showErrorMessage = True
             self._prompt(dv, headers[column - 1], prompts.pop(column, None))
-            dv.add(f"{letter}2:{letter}{end}")
+            dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
             ws.data_validations.append(dv)
         for column, spec in enumerate(columns, 1):
             letter = get_column_letter(column)
@@ -257,12 +351,16 @@ class _Book:
             else:
                 continue
             self._prompt(dv, headers[column - 1], prompts.get(column))
-            dv.add(f"{letter}2:{letter}{end}")
+            dv.add(f"{letter}{FIRST_ROW}:{letter}{end}")
             ws.data_validations.append(dv)
         self._review_features(ws, columns, end)
         locked = {i for i, c in enumerate(columns) if c.locked}
         dates = {i for i, c in enumerate(columns) if c.date}
         formats = formats or {}
+        title_cell = WriteOnlyCell(ws, value=clean_text(heading or name))
+        title_cell.data_type = "s"
+        title_cell._style = StyleArray(self._style(ws, False, title=True))
+        ws.append([title_cell])
         header_cells = [self.cell(ws, h, header=True) for h in headers]
         for cell, key in zip(header_cells, keys):
             cell.comment = code_comment(key)  # import-mapping matches columns by this code
@@ -275,17 +373,20 @@ class _Book:
             ws.append([self.cell(ws, h, header=True) for h in head])
             for row in body:
                 ws.append([self.cell(ws, v, locked=False) for v in row])  # filled in by hand
-        self.index.append([title, kind, entity, ",".join(keys)])
+        self.index.append([title, kind, entity, ",".join(keys), str(HEADER_ROW)])
         return ws
 
     def _print_setup(self, ws: Any, widths: Sequence[float], title: str) -> None:
         """Paper, orientation and scale that keep text legible; header (client, title, sheet) and page numbers."""
-        paper, orientation, scale = print_layout(widths)
-        ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.scale = paper, orientation, scale
+        layout = print_layout(widths)
+        ws.page_setup.paperSize, ws.page_setup.orientation = layout.paper, layout.orientation
+        ws.page_setup.scale = layout.scale
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-        ws.print_title_rows = "1:1"
-        if scale < 100 or paper == "8":
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        if layout.scale < 100 or layout.paper == "8":
             ws.print_title_cols = "A:A"  # the key column on every page of a wide sheet
+        for column in layout.breaks:  # a page break after this column (1-based)
+            ws.col_breaks.append(Break(id=column))
         m = self.guide.meta
         escape = lambda text: text.replace("&", "&&")  # noqa: E731 - '&' starts a header code
         for part, text in ((ws.oddHeader.left, escape(m.client or "")), (ws.oddHeader.center, escape(m.title)),
@@ -310,15 +411,13 @@ class _Book:
             for status, color in _STATUS_FILLS.items():
                 label = self.code("status", status).replace('"', '""')
                 fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
-                ws.conditional_formatting.add(f"A2:{last}{end}", FormulaRule(formula=[f'${letter}2="{label}"'], fill=fill))
+                ws.conditional_formatting.add(f"A{FIRST_ROW}:{last}{end}",
+                                              FormulaRule(formula=[f'${letter}{FIRST_ROW}="{label}"'], fill=fill))
         if not any(c.locked for c in columns):
             return
         for column, spec in enumerate(columns, 1):
             if not spec.locked:  # empty cells below the data take the column's style: new rows stay editable
-                dimension = ws.column_dimensions[get_column_letter(column)]
-                dimension.protection = Protection(locked=False)
-                if spec.date:
-                    dimension.number_format = _DATE_FORMAT
+                ws.column_dimensions[get_column_letter(column)].protection = Protection(locked=False)
         # Protection without a password: it guards against accidents, not people. Filtering,
         # sorting and resizing stay allowed.
         p = ws.protection
@@ -329,19 +428,22 @@ class _Book:
 def _lists(book: _Book) -> None:
     """Every code group's labels (drop-downs refer to them by group name), yes/no and alert levels."""
     for group, codes in CODE_GROUPS.items():
-        book.lists.add(group, [book.code(group, c) for c in codes])
-    book.lists.add("yes_no", [book.t("yes"), book.t("no")])
-    book.lists.add("alert", ["P1", "P2", "P3"])
+        book.lists.add(group, [book.code(group, c) for c in codes], codes)
+    book.lists.add("yes_no", [book.t("yes"), book.t("no")], ["yes", "no"])
+    book.lists.add("alert", ["P1", "P2", "P3"], ["P1", "P2", "P3"])
 
 
 def _write_lists(book: _Book) -> None:
     ws = book.wb.create_sheet(book.lists_title)
     ws.sheet_state = "hidden"
-    keys = list(book.lists.columns)
-    ws.append(keys)
-    depth = max(len(v) for v in book.lists.columns.values())
+    lists = book.lists
+    keys = list(lists.columns)
+    ws.append([name for k in keys for name in (k, f"{k}{LIST_CODE_SUFFIX}")])
+    depth = max(len(v) for v in lists.columns.values())
     for i in range(depth):
-        ws.append([book.lists.columns[k][i] if i < len(book.lists.columns[k]) else None for k in keys])
+        ws.append([values[i] if i < len(values) else None
+                   for k in keys for values in (lists.columns[k], lists.codes[k])])
+    book.index.append([book.lists_title, "lists", "", "", ""])
 
 
 def _engagement(book: _Book) -> None:
@@ -370,7 +472,8 @@ def _engagement(book: _Book) -> None:
 def _instructions(book: _Book) -> None:
     """How to review, what each status means and what not to change."""
     labels = {c: book.code("status", c) for c in CODE_GROUPS["status"]}
-    keys = ("xl_howto_review", "xl_howto_status", "xl_howto_edit", "xl_howto_add", "xl_howto_keep", "xl_howto_summary")
+    keys = ("xl_howto_review", "xl_howto_status", "xl_howto_edit", "xl_howto_translation", "xl_howto_add",
+            "xl_howto_keep", "xl_howto_issues", "xl_howto_summary")
     rows = [[n, book.t(k, **labels)] for n, k in enumerate(keys, 1)]
     book.sheet(book.t("ws_instructions"), "instructions", [book.t("col_step"), book.t("col_instruction")], rows)
 
@@ -383,20 +486,21 @@ def _summary(book: _Book) -> None:
     source = get_column_letter(codes.index("source") + 1)
     statuses = CODE_GROUPS["status"]
     names = {e.id: e.name for e in g.data.entities}
-    sheets = [(title, entity) for title, kind, entity, _ in book.index if kind == "mapping"]
+    sheets = [(entry[0], entry[2]) for entry in book.index if entry[1] == "mapping"]
     rows: list[list[Any]] = []
     total_col = get_column_letter(len(statuses) + 2)
     approved_col = get_column_letter(statuses.index("approved") + 2)
-    for n, (title, entity) in enumerate(sheets, 2):
-        end = sum(1 for e in g.data.entities if e.id == entity for _ in e.fields) + 1 + EXTRA_ROWS
+    first = FIRST_ROW
+    for n, (title, entity) in enumerate(sheets, first):
+        end = sum(1 for e in g.data.entities if e.id == entity for _ in e.fields) + HEADER_ROW + EXTRA_ROWS
         where = quote_sheetname(title)
-        counts = [Formula(f'=COUNTIF({where}!${status}$2:${status}${end},"{book.code("status", s).replace(chr(34), chr(34) * 2)}")')
-                  for s in statuses]
-        rows.append([names.get(entity, entity), *counts, Formula(f"=COUNTA({where}!${source}$2:${source}${end})"),
+        counts = [Formula(f'=COUNTIF({where}!${status}${first}:${status}${end},'
+                          f'"{book.code("status", s).replace(chr(34), chr(34) * 2)}")') for s in statuses]
+        rows.append([names.get(entity, entity), *counts, Formula(f"=COUNTA({where}!${source}${first}:${source}${end})"),
                      Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
-    last = len(sheets) + 1
+    last = len(sheets) + HEADER_ROW
     n = last + 1
-    rows.append([book.t("xl_total"), *[Formula(f"=SUM({get_column_letter(c)}2:{get_column_letter(c)}{last})")
+    rows.append([book.t("xl_total"), *[Formula(f"=SUM({get_column_letter(c)}{first}:{get_column_letter(c)}{last})")
                                         for c in range(2, len(statuses) + 3)],
                  Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
     headers = [book.t("col_entity"), *[book.code("status", s) for s in statuses], book.t("col_total"),
@@ -413,13 +517,18 @@ def _summary(book: _Book) -> None:
     sheets.insert(1, sheets.pop())
 
 
-def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[dict[str, Any]], entity: str = "") -> None:
-    """A sheet whose columns come from a table declaration (and whose codes the importer reads)."""
+def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[dict[str, Any]], entity: str = "",
+                heading: str | None = None, blocks: Sequence[tuple[TableSpec, list[dict[str, Any]]]] = ()) -> None:
+    """A sheet whose columns come from a table declaration (and whose codes the importer reads);
+    ``blocks`` are further declared tables below the first."""
     columns = spec.workbook_columns()
     validations = {i: c.choices for i, c in enumerate(columns, 1) if c.choices}
     literal = [i for i, c in enumerate(columns) if c.literal]
+    below = [([book.t(c.workbook_label) for c in block.workbook_columns()],
+              [[row.get(c.code, "") for c in block.workbook_columns()] for row in block_rows]) for block, block_rows in blocks]
     book.sheet(name, kind, [book.t(c.workbook_label) for c in columns], [[row.get(c.code, "") for c in columns] for row in rows],
-               validations, entity=entity, keys=[c.code for c in columns], literal=literal, columns=columns)
+               validations, entity=entity, keys=[c.code for c in columns], literal=literal, columns=columns,
+               heading=heading, blocks=below)
 
 
 def _mappings(book: _Book) -> None:
@@ -441,13 +550,63 @@ def _mappings(book: _Book) -> None:
             }
             for f in e.fields
         ]
-        _spec_sheet(book, TABLES["mapping"], prefix + e.name, "mapping", rows, entity=e.id)
+        _spec_sheet(book, TABLES["mapping"], prefix + e.name, "mapping", rows, entity=e.id,
+                    heading=book.t("cap_mapping", name=e.name))
 
 
 def _enums(book: _Book) -> None:
     rows = [{"code_set": cs.id, "code_set_name": cs.name, "source": v.source or "", "target": v.target,
              "description": v.description or ""} for cs in book.guide.data.enums for v in cs.values]
     _spec_sheet(book, TABLES["enum"], book.t("ws_enums"), "enums", rows)
+
+
+def _interfaces(book: _Book) -> None:
+    a = book.guide.architecture
+    arrow = lambda i: " ↔ " if i.bidirectional else " → "  # noqa: E731
+    rows = [{"id": i.id, "provider": book.prose_code("system", i.provider), "name": i.name, "kind": " / ".join(i.kind),
+             "route": book.prose_code("system", i.source) + arrow(i) + book.prose_code("system", i.target),
+             "purpose": i.purpose, "auth": i.auth or ""} for i in a.interfaces]
+    if rows:
+        _spec_sheet(book, TABLES["interfaces"], book.t("ws_interfaces"), "interfaces", rows,
+                    heading=book.t("cap_interfaces"))
+
+
+def _limits(book: _Book) -> None:
+    rows = [{"id": x.id, "system": book.prose_code("system", x.system), "name": x.name, "value": x.value,
+             "scope": x.scope or "", "note": x.note or ""} for x in book.guide.architecture.limits]
+    if rows:
+        _spec_sheet(book, TABLES["limits"], book.t("ws_limits"), "limits", rows, heading=book.t("cap_limits"))
+
+
+def _controls(book: _Book) -> None:
+    """Compliance requirements, and the security controls below them, on one sheet."""
+    a = book.guide.architecture
+    compliance = [c.model_dump(include={"id", "regulation", "requirement", "implementation"}) for c in a.compliance]
+    security = [c.model_dump(include={"id", "area", "control"}) for c in a.security]
+    if compliance or security:
+        first, rest = ((TABLES["compliance"], compliance), [(TABLES["security"], security)]) if compliance else (
+            (TABLES["security"], security), [])
+        _spec_sheet(book, first[0], book.t("ws_controls"), "controls", first[1], blocks=[b for b in rest if b[1]])
+
+
+def _transformations(book: _Book) -> None:
+    rows = [{"id": r.id, "title": r.title, "text": r.text} for r in book.guide.data.transformations]
+    if rows:
+        _spec_sheet(book, TABLES["transformations"], book.t("ws_transformations"), "transformations", rows,
+                    heading=book.t("cap_transformations"))
+
+
+def _open_issues(book: _Book) -> None:
+    """An empty log for the review's questions and findings (drop-downs and date cells below the header)."""
+    _spec_sheet(book, TABLES["open_issues"], book.t("ws_open_issues"), "open_issues", [])
+
+
+def _change_log(book: _Book) -> None:
+    """Every reviewed workbook imported into the blueprint so far (the blueprint's change history)."""
+    rows = [{"date": c.date, "workbook": c.workbook, "author": c.author or "", "version": c.version or "",
+             "changed": c.changed, "added": c.added, "deleted": c.deleted, "fields": ", ".join(c.fields)}
+            for c in book.guide.change_history]
+    _spec_sheet(book, TABLES["change_log"], book.t("ws_change_log"), "change_log", rows)
 
 
 def _rules(book: _Book) -> None:
@@ -516,7 +675,8 @@ def _index(book: _Book) -> None:
     ws.sheet_state = "hidden"
     m = book.guide.meta
     engagement = {"blueprint": m.blueprint, "lang": m.lang, "complexity": m.complexity, "scenario": m.scenario,
-                  "crm": m.crm, "software": m.software, "client": m.client, "variables": m.variables}
+                  "crm": m.crm, "software": m.software, "client": m.client, "variables": m.variables,
+                  "author": m.author, "version": m.version}
     ws.append([WORKBOOK_FORMAT, "1", m.blueprint, m.lang, json.dumps(engagement, ensure_ascii=False, sort_keys=True)])
     for row in book.index:
         ws.append(row)
@@ -538,8 +698,8 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     _lists(book)
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
     try:
-        for build in (_instructions, _engagement, _mappings, _summary, _enums, _rules, _tests, _traceability, _plan,
-                      _metrics, _risks, _references):
+        for build in (_instructions, _engagement, _mappings, _summary, _enums, _transformations, _rules, _interfaces,
+                      _limits, _controls, _tests, _traceability, _plan, _metrics, _risks, _open_issues, _change_log, _references):
             build(book)
     except BaseException:
         _discard(book.wb)
