@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test install schemas bench bench-serve screenshot clean
+.PHONY: demo serve test install schemas bench bench-serve screenshot pictures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench-serve: $(STAMP)
 # docs/web-app.png for the README (needs chromium and chromium-driver)
 screenshot: $(STAMP)
 	$(BIN)/python docs/screenshot.py
+
+# docs/page-toc.png and docs/page-mapping.png for the README (needs LibreOffice and poppler)
+pictures: $(STAMP)
+	$(BIN)/python docs/pictures.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -53,7 +53,9 @@ def docx_tables(data: bytes) -> list[ReadTable]:
             for tr in child.iterchildren(W + "tr"):
                 cells = []
                 for tc in tr.iterchildren(W + "tc"):
-                    paras = ["".join(t.text or "" for t in p.iter(W + "t")) for p in tc.iterchildren(W + "p")]
+                    # U+200B is Word's "no-width optional break" (where a long identifier may wrap): not text.
+                    paras = ["".join(t.text or "" for t in p.iter(W + "t")).replace("\u200b", "")
+                             for p in tc.iterchildren(W + "p")]
                     cells.append("\n".join(paras))
                 rows.append(cells)
             tables.append(ReadTable(previous_text, rows[0] if rows else [], rows[1:]))

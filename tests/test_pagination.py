@@ -218,6 +218,12 @@ def test_pandoc_reads_every_caption_as_its_tables_caption(blueprint: str, lang: 
 
 
 # --------------------------------------------------------------------------- no blank pages
+def _style(p: etree._Element) -> str | None:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return style.get(f"{W}val") if style is not None else None
+
+
+
 @pytest.mark.parametrize("blueprint", ["email-marketing", "erp"])
 def test_no_paragraph_exists_only_to_break_a_page_or_a_section(blueprint: str) -> None:
     """Sections end in their last real paragraph, or (after a table) in the 1 pt paragraph a
@@ -226,8 +232,15 @@ def test_no_paragraph_exists_only_to_break_a_page_or_a_section(blueprint: str) -
     body = _document(rendered(blueprint, "docx", "en")).find(f"{W}body")
     children = list(body)
     assert not [br for br in body.iter(f"{W}br") if br.get(f"{W}type") == "page"]
-    assert len([p for p in body.iter(f"{W}pageBreakBefore")]) == 3  # document control, contents, chapter 1
+    breaking = [b.getparent().getparent() for b in body.iter(f"{W}pageBreakBefore")]
+    styles = [p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in breaking]
+    # Document control, contents, then only chapters (Heading 1) start pages this way...
+    assert styles[:2] == ["GuideFrontHeading", "TOCHeading"] and set(styles[2:]) == {"Heading1"}
     ends = [p for p in children if p.tag == f"{W}p" and p.find(f"{W}pPr/{W}sectPr") is not None]
+    # ...and every chapter starts a page: by its own break or as the first paragraph of a section.
+    for heading in (p for p in children if p.tag == f"{W}p" and _style(p) == "Heading1"):
+        previous = children[children.index(heading) - 1]
+        assert heading in breaking or previous in ends, _text(heading)
     assert ends, "the built-in guide has landscape sections"
     for p in ends:
         if _text(p).strip():

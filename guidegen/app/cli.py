@@ -145,6 +145,7 @@ def _list_goals(bp: Any) -> None:
 @click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Project start date YYYY-MM-DD; phases get calendar dates.")
 @click.option("--doc-version", "version", help="Document version (default 1.0).")
 @click.option("--author", help="Document author.")
+@click.option("--classification", help="Document classification on the cover and in the header (default: Confidential, in the guide's language).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Corporate Word template (.docx): its styles, page setup, header and footer are used.")
 @click.option("--paginate/--no-paginate", default=None,
               help="Lay the DOCX out with LibreOffice once and write the page numbers into its table of contents "

@@ -116,6 +116,8 @@ class Properties:
     language_tag: str  # BCP 47, e.g. zh-CN
     latin_tag: str  # language of Latin-script runs (Word tags scripts separately)
     east_asian_tag: str  # language of East Asian runs
+    client: str = ""  # shown in the running header with the title
+    classification: str = ""  # e.g. Confidential: on the cover and in the running header
 
 
 @dataclass

@@ -57,6 +57,8 @@ def build_document(guide: Guide) -> Document:
             language_tag=b.locale.tag,
             latin_tag=b.locale.latin_tag,
             east_asian_tag=b.locale.east_asian_tag,
+            client=m.client or "",
+            classification=m.classification,
         ),
         colon=b.locale.colon,
         labels=labels,

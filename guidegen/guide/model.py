@@ -53,6 +53,7 @@ class Meta(Node):
     version: str = Field(description="Document version.")
     date: dt.date = Field(description="Document date.")
     author: str | None = Field(None, description="Author of the document.")
+    classification: str = Field("", description="Document classification (e.g. Confidential).")
     start_date: dt.date | None = Field(None, description="Project start date, when known.")
     keywords: list[str] = Field(default_factory=list, description="Document keywords.")
     variables: dict[str, str] = Field(default_factory=dict, description="Placeholder values the engagement set.")

@@ -33,7 +33,7 @@ def _date_in_range(value: dt.date) -> dt.date:
 
 Date = Annotated[dt.date, AfterValidator(_date_in_range)]
 
-_ONE_LINE = ("client", "crm", "software", "author", "version")
+_ONE_LINE = ("client", "crm", "software", "author", "version", "classification")
 _WHITESPACE_RUN = re.compile(r"\s*[\r\n\t\v\f]+\s*")
 
 
@@ -124,6 +124,8 @@ class Engagement(Strict):
     date: Date | None = Field(None, description="Document date (default: SOURCE_DATE_EPOCH, else today).")
     version: str = Field("1.0", description="Document version.")
     author: str | None = Field(None, description="Document author.")
+    classification: str | None = Field(
+        None, description="Document classification on the cover and in the header (default: Confidential, in the guide's language).")
     people: dict[Id, PersonSpec] = Field(default_factory=dict, description="Who fills each role: role id -> person.")
     revisions: list[RevisionSpec] = Field(default_factory=list, description="Revision history (newest last).")
     approvals: list[ApprovalSpec] = Field(default_factory=list, description="Approval table rows.")

@@ -369,6 +369,7 @@ def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, comple
         version=engagement.version,
         date=document_date(engagement),
         author=engagement.author,
+        classification=engagement.classification or i18n.t(ctx.lang, "classification_default"),
         start_date=engagement.start_date,
         keywords=[v["crm"], v["software"], v["software_kind"], blueprint.id],
         variables=dict(engagement.variables),
@@ -424,13 +425,18 @@ def _owner_name(role_id: str | None, team: list[model.TeamMember], role_names: d
     return role_names.get(role_id, role_id)
 
 
+APPROVAL_ROWS = 4
+
+
 def _approvals(engagement: Engagement, role_names: dict[str, str], team: list[model.TeamMember]) -> list[model.Approval]:
     if engagement.approvals:
         return [
             model.Approval(role=role_names.get(a.role, a.role), name=a.name, date=a.date) for a in engagement.approvals
         ]
-    # Without an approval list, the accountable role and the business owner sign off.
-    signers = [m for m in team if m.accountable] or team[:1]
+    # Without an approval list, the roles the engagement names people for sign off; with no
+    # names either, the accountable roles first, then the team's leading roles (four lines).
+    signers = [m for m in team if m.person] or (
+        [m for m in team if m.accountable] + [m for m in team if not m.accountable])[:APPROVAL_ROWS]
     return [model.Approval(role=m.name, name=m.person.name if m.person else None) for m in signers]
 
 

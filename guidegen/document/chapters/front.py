@@ -18,6 +18,7 @@ def build(b: Builder) -> Front:
         (b.t("cover_version"), m.version),
         (b.t("cover_date"), m.date.isoformat()),
         (b.t("cover_author"), m.author or ""),
+        (b.t("cover_classification"), m.classification),
     ]
     revisions = Table("revisions", None, None, b.columns(TABLES["revisions"]),
                       [[r.version, iso(r.date), r.author or "", r.change] for r in g.revisions])

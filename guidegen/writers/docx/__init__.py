@@ -37,6 +37,7 @@ from guidegen.writers.docx.ooxml import (
     portrait_copy,
     breaking_page_before,
     ending_section,
+    keeping_with_next,
     ppr_of,
     run,
     section_break,
@@ -57,7 +58,7 @@ from guidegen.writers.docx.styles import (
     ensure_styles,
     theme_for,
 )
-from guidegen.writers.docx.tables import build_table, needs_landscape, table_levels
+from guidegen.writers.docx.tables import Measure, build_table, measure_table, needs_landscape
 
 # Captions count per chapter as Word's Insert Caption (with chapter numbers) writes them:
 # "表 4-2" = STYLEREF to the current Heading 1's number, then SEQ Table (or Figure) restarting
@@ -84,7 +85,7 @@ class _Writer:
     doc: L.Document
     sect_pr: etree._Element
     parts: list[str] = field(default_factory=list)
-    widths_cache: dict[int, list[list[int]]] = field(default_factory=dict)
+    measures: dict[int, Measure] = field(default_factory=dict)
     # Paginated render: heading bookmark -> page ({} in the layout pass, placeholders shown);
     # None: no bookmarks, and the TOC is left for Word to fill in.
     pages: dict[str, int] | None = None
@@ -93,15 +94,21 @@ class _Writer:
     break_before: bool = False  # the next element starts a new page
 
     @property
+    def east_asian(self) -> bool:
+        """The text is in an East Asian language (quotes and dashes take full width)."""
+        p = self.doc.properties
+        return p.language_tag.split("-")[0] == p.east_asian_tag.split("-")[0]
+
+    @property
     def styles(self):  # noqa: ANN201 - StyleMap
         return self.ctx.styles
 
-    def levels(self, table: L.Table) -> list[list[int]]:
-        """Width levels of a table, measured once (orientation and widths both use them)."""
+    def measure(self, table: L.Table) -> Measure:
+        """A table's text measured once (orientation and widths both use it)."""
         key = id(table)
-        if key not in self.widths_cache:
-            self.widths_cache[key] = table_levels(table)
-        return self.widths_cache[key]
+        if key not in self.measures:
+            self.measures[key] = measure_table(table, self.theme.table_size, self.east_asian)
+        return self.measures[key]
 
     def add(self, element: etree._Element | str) -> None:
         """Append body content (an element or WordprocessingML text) before the final sectPr."""
@@ -194,7 +201,11 @@ class _Writer:
         landscape_width = text_width(landscape_copy(self.sect_pr))
         breaks = 0
         inside = False
-        for block, wide in zip(self.doc.blocks, self._landscape_flags(portrait_width)):
+        blocks = self.doc.blocks
+        starts: list[int] = []  # where each block's paragraphs begin in self.parts
+        for index, (block, wide) in enumerate(zip(blocks, self._landscape_flags(portrait_width, landscape_width))):
+            if isinstance(block, L.Table) and wide == inside:
+                self.keep_lead_in(blocks, starts, index)
             if wide != inside:
                 if wide:  # end the portrait section; the first one keeps the cover's title page
                     ending = copy.deepcopy(self.sect_pr) if breaks == 0 else portrait_copy(self.sect_pr)
@@ -203,7 +214,11 @@ class _Writer:
                 self.end_section(ending)
                 breaks += 1
                 inside = wide
-            self.block(block, landscape_width if inside else portrait_width)
+            elif isinstance(block, L.Heading) and block.level == 1 and self.heading_count:
+                self.page_break()  # every chapter after the first starts a page
+            starts.append(len(self.parts))
+            following, after = (blocks[index + 1:index + 3] + [None, None])[:2]
+            self.block(block, landscape_width if inside else portrait_width, _keeps_legend(block, following, after))
         if breaks:
             final = landscape_copy(self.sect_pr) if inside else portrait_copy(self.sect_pr)
             self.sect_pr.getparent().replace(self.sect_pr, final)
@@ -228,18 +243,42 @@ class _Writer:
         else:
             self.parts.append(p)
 
-    def _landscape_flags(self, portrait_width: int) -> list[bool]:
-        """Wide tables go landscape, together with the headings and prose just before them."""
-        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b, self.levels(b), portrait_width)
-                 for b in self.doc.blocks]
-        for i in range(len(flags) - 1, -1, -1):
-            j = i - 1
-            while flags[i] and j >= 0 and isinstance(self.doc.blocks[j], (L.Heading, L.Prose)) and not flags[j]:
-                flags[j] = True
-                j -= 1
+    def _landscape_flags(self, portrait_width: int, landscape_width: int) -> list[bool]:
+        """Which blocks go on landscape pages. Wide tables that need it go landscape; within a
+        chapter, everything from the first such table to the chapter's end shares one landscape
+        section (the whole field-mapping chapter rather than a flip per table), and the headings
+        and prose that lead into the first one come along. Chapters start on a new page, so the
+        page turns back to portrait only where a page ends anyway."""
+        blocks = self.doc.blocks
+        flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b, self.measure(b), portrait_width, landscape_width)
+                 for b in blocks]
+        chapter_starts = [i for i, b in enumerate(blocks) if isinstance(b, L.Heading) and b.level == 1] + [len(blocks)]
+        for start, end in zip(chapter_starts, chapter_starts[1:]):
+            wide = [i for i in range(start, end) if flags[i]]
+            if not wide:
+                continue
+            first = wide[0]
+            while first > start and isinstance(blocks[first - 1], (L.Heading, L.Prose)):
+                first -= 1
+            for i in range(first, end):
+                flags[i] = True
         return flags
 
-    def block(self, block: L.Block, width: int) -> None:
+    def keep_lead_in(self, blocks: list[L.Block], starts: list[int], index: int) -> None:
+        """The short prose between a heading and a table (its lead-in) stays on the page of
+        the table's caption and first rows, as the heading stays with the lead-in."""
+        first, chars = index, 0
+        while first > 0 and isinstance(blocks[first - 1], (L.Prose, L.Items)) and chars <= KEPT_NOTE_CHARS * 2:
+            block = blocks[first - 1]
+            chars += len(block.text) if isinstance(block, L.Prose) else sum(len(t) for _, t in block.items)
+            first -= 1
+        if first == index or chars > KEPT_NOTE_CHARS * 2:
+            return
+        for at in range(starts[first], len(self.parts)):
+            if self.parts[at].startswith("<w:p>"):
+                self.parts[at] = keeping_with_next(self.parts[at])
+
+    def block(self, block: L.Block, width: int, keep_with_next: bool = False) -> None:
         if isinstance(block, L.Heading):
             style = self.styles[f"heading{block.level}"]
             if self.pages is None:
@@ -254,7 +293,7 @@ class _Writer:
         elif isinstance(block, L.Items):
             self.items(block)
         elif isinstance(block, L.Table):
-            self.table(block, width=width)
+            self.table(block, width=width, keep_with_next=keep_with_next)
         elif isinstance(block, L.Gantt):
             self.gantt(block, width)
         elif isinstance(block, L.Flowchart):
@@ -294,14 +333,16 @@ class _Writer:
     def caption_text(self, kind: str, number: str | None, text: str) -> str:
         return f"{self.doc.labels[kind]} {number} {text}" if number else f"{self.doc.labels[kind]} {text}"
 
-    def table(self, table: L.Table, captioned: bool = True, width: int | None = None) -> None:
+    def table(self, table: L.Table, captioned: bool = True, width: int | None = None,
+              keep_with_next: bool = False) -> None:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
         title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
-        self.add(build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.header_fill,
-                             self.theme.border_color, self.levels(table), title))
+        xml = build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.border_color,
+                          self.measure(table), self.theme.table_size, self.east_asian, title)
+        self.add(keeping_with_next(xml) if keep_with_next else xml)
         # An empty paragraph after every table: adjacent tables would otherwise merge.
-        self.add(paragraph(self.styles["normal"]))
+        self.add(paragraph(self.styles["normal"], keep_next=keep_with_next))
         self.spacer_at = len(self.parts) - 1
 
     def gantt(self, gantt: L.Gantt, width: int) -> None:
@@ -322,20 +363,21 @@ class _Writer:
         for w in [name_width] + [week_width] * weeks:
             sub(grid, "w:gridCol", {"w:w": str(w)})
         head_style, text_style = self.styles["table_heading"], self.styles["table_text"]
-        tbl.append(_gantt_row([("", name_width, None)] + [(h, week_width, None) for h in headers], head_style, True,
-                              self.theme.header_fill))
+        tbl.append(_gantt_row([("", name_width, None)] + [(h, week_width, None) for h in headers], head_style, True))
         for bar in gantt.bars:
             cells = [(bar.name, name_width, None)] + [
                 ("", week_width, self.theme.accent if bar.start_week <= week <= bar.end_week else None)
                 for week in range(1, weeks + 1)
             ]
-            tbl.append(_gantt_row(cells, text_style, False, None))
-        self.add(tbl)
+            tbl.append(_gantt_row(cells, text_style, False))
+        # The figure's caption follows it: every row keeps with the next, the last with the caption.
+        self.add(keeping_with_next(fragment(tbl, self.document.element.nsmap)))
         self.add(self.caption("figure", gantt.number, gantt.caption, self.styles["figure_caption"]))
 
     # ------------------------------------------------------------------ header and footer
-    def header_footer(self, title: str) -> None:
-        """Title in the header, 'page X of Y' in the footer; an empty first (cover) page."""
+    def header_footer(self, props: L.Properties) -> None:
+        """Client and title in the header, classification and "page X of Y" in the footer; an
+        empty first (cover) page."""
         section = self.document.sections[0]
         section.different_first_page_header_footer = True
         section.first_page_header.is_linked_to_previous = False
@@ -343,10 +385,10 @@ class _Writer:
         header = section.header
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]._p
-        _replace_paragraph(hp, self.styles["header"], [run(title)])
+        _replace_paragraph(hp, self.styles["header"], [run(" · ".join(x for x in (props.client, props.title) if x))])
         footer = section.footer
         footer.is_linked_to_previous = False
-        runs: list[etree._Element] = []
+        runs: list[etree._Element] = [run(f"{props.classification} · ")] if props.classification else []
         for piece in re.split(r"(\{page\}|\{pages\})", self.doc.labels["page_x_of_y"]):
             if piece == "{page}":
                 runs += field_runs("PAGE", "1")
@@ -355,6 +397,18 @@ class _Writer:
             elif piece:
                 runs.append(run(piece))
         _replace_paragraph(footer.paragraphs[0]._p, self.styles["footer"], runs)
+
+
+# A table of at most this many rows stays on one page with a short note after it (a key).
+KEPT_TABLE_ROWS = 20
+KEPT_NOTE_CHARS = 300
+
+
+def _keeps_legend(block: L.Block, following: L.Block | None, after: L.Block | None) -> bool:
+    """A short table followed by a short note that is not the next table's lead-in (the RACI
+    key) is kept with it."""
+    return (isinstance(block, L.Table) and isinstance(following, L.Prose) and len(block.rows) <= KEPT_TABLE_ROWS
+            and len(following.text) <= KEPT_NOTE_CHARS and not isinstance(after, L.Table))
 
 
 def _bold() -> etree._Element:
@@ -371,7 +425,9 @@ def _replace_paragraph(p: etree._Element, style: str, runs: list[etree._Element]
         p.append(r)
 
 
-def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: bool, header_fill: str | None) -> etree._Element:
+def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: bool) -> etree._Element:
+    """One row of the timeline; the header row is shaded by the table style, a week cell where
+    a phase runs by its own fill."""
     tr = el("w:tr")
     tr_pr = sub(tr, "w:trPr")
     sub(tr_pr, "w:cantSplit")
@@ -381,8 +437,8 @@ def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: boo
         tc = sub(tr, "w:tc")
         tc_pr = sub(tc, "w:tcPr")
         sub(tc_pr, "w:tcW", {"w:w": str(width), "w:type": "dxa"})
-        if fill or (header and header_fill):
-            tc_pr.append(shading(fill or header_fill or "FFFFFF"))
+        if fill:
+            tc_pr.append(shading(fill))
         tc.append(paragraph(style, run(text)) if text else paragraph(style))
     return tr
 
@@ -418,10 +474,10 @@ def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | Non
         or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None
     )
     if not has_own_header:
-        writer.header_footer(doc.properties.title)
+        writer.header_footer(doc.properties)
     writer.front()
     writer.blocks()
     body = writer.body_xml()
     p = doc.properties
-    set_properties(document, p.title, p.subject, p.author or "guidegen", p.keywords, p.date, p.language_tag, p.version)
+    set_properties(document, p.title, p.subject, p.author or p.client, p.keywords, p.date, p.language_tag, p.version)
     return save(document, p.date, {"word/document.xml": (f"<!--{BODY_MARKER}-->".encode(), body)})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from markdown_it import MarkdownIt
@@ -84,8 +85,10 @@ class Context:
 class InlineWriter:
     """Collects the runs (and hyperlinks) of one paragraph as XML text."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, display: Callable[[str], str] | None = None) -> None:
         self.ctx = ctx
+        # Applied to the shown text only (a link keeps its real target): break opportunities.
+        self.display = display or (lambda text: text)
         self.parts: list[str] = []
         self.bold = self.italic = self.strike = 0
         self.link: str | None = None
@@ -99,19 +102,20 @@ class InlineWriter:
         return f"<w:rPr>{inner}</w:rPr>"
 
     def text(self, content: str) -> None:
+        show = self.display
         if self.link or "http" not in content:
-            self.parts.append(run_xml(content, self.rpr()))
+            self.parts.append(run_xml(show(content), self.rpr()))
             return
         last = 0
         for match in URL_RE.finditer(content):
             if match.start() > last:
-                self.parts.append(run_xml(content[last : match.start()], self.rpr()))
+                self.parts.append(run_xml(show(content[last : match.start()]), self.rpr()))
             self.open_link(match.group(0))
-            self.parts.append(run_xml(match.group(0), self.rpr()))
+            self.parts.append(run_xml(show(match.group(0)), self.rpr()))
             self.close_link()
             last = match.end()
         if last < len(content):
-            self.parts.append(run_xml(content[last:], self.rpr()))
+            self.parts.append(run_xml(show(content[last:]), self.rpr()))
 
     def open_link(self, url: str) -> None:
         # The root always declares r: (package.finish_document_xml sees to it).

@@ -268,6 +268,19 @@ def breaking_page_before(xml: str) -> str:
     return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>' + xml
 
 
+def keeping_with_next(xml: str) -> str:
+    """Every paragraph in ``xml`` (WordprocessingML text) kept on the page of the next one:
+    w:keepNext after pStyle, as the schema orders pPr. Inside a table this keeps the rows
+    together and the table with the paragraph after it."""
+    def keep(match: re.Match[str]) -> str:
+        opening, style, kept = match.group(1), match.group(2) or "", match.group(3)
+        return opening + style + (kept or "<w:keepNext/>")
+
+    out = re.sub(r"(<w:p><w:pPr>)(<w:pStyle [^>]*/>)?(<w:keepNext/>)?", keep, xml)
+    return out.replace("<w:p><w:r", "<w:p><w:pPr><w:keepNext/></w:pPr><w:r").replace(
+        "<w:p></w:p>", "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>")
+
+
 def ending_section(p_xml: str, sect_xml: str) -> str | None:
     """The paragraph ``p_xml`` (WordprocessingML text) made the last of a section: the section's
     properties go last in its pPr. None when the text is not exactly one paragraph."""

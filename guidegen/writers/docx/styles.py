@@ -148,7 +148,7 @@ STYLES: list[StyleSpec] = [
     StyleSpec("code", "GuideCode", "Guide Code", "paragraph",
               lambda t: [_ppr(0, 0, line=240), _rpr(t, 18, font=("Consolas", t.east_asia))]),
     StyleSpec("code_char", "GuideCodeChar", "Guide Code Char", "character",
-              lambda t: [_rpr(t, font=("Consolas", t.east_asia), color="C7254E")], based_on=None),
+              lambda t: [_rpr(t, font=("Consolas", t.east_asia), color="333333")], based_on=None),
     StyleSpec("hyperlink", "Hyperlink", "Hyperlink", "character",
               lambda t: [_hyperlink_rpr(t)], based_on=None),
     StyleSpec("header", "Header", "header", "paragraph", lambda t: [_ppr(0, 0, align="right"), _rpr(t, 16, color=t.muted)]),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from guidegen.document import layout as L
-from guidegen.writers.common import approximate_plain
+from guidegen.writers.docx import metrics
 from guidegen.writers.docx.inline import (
     BlockStyles,
     Context,
@@ -22,137 +23,204 @@ from guidegen.writers.docx.inline import (
     run_xml,
 )
 
-# Table text is 9 pt: a CJK character is 180 twips wide, a Latin one about half that in
-# Calibri and wider in the fonts that replace it elsewhere; each cell adds its margins.
-TWIPS_PER_UNIT = 92
-CELL_MARGIN = 170
-LANDSCAPE_TEXT_FACTOR = 3.0  # natural width (longest lines) over three portrait widths
+CELL_MARGIN = 170  # twips: the table style's left and right cell margins (80 + 80) and a little air
 MAX_ROW_LINES = 14  # a taller row may break across pages
 SAMPLE_ROWS = 120  # rows measured per table to size its columns
+PROSE_WORD_CAP = 1900  # twips (22 letters at 9 pt): a longer piece of prose (a URL, a path) may wrap anywhere
+LABEL_CAP = 1900  # twips: a cell no wider than this on one line is a label, kept on one line when room allows
+WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
+# Usable text height of a landscape page over a portrait one (A4 with the default margins):
+# a landscape table must save more lines than this ratio costs.
+LANDSCAPE_HEIGHT_RATIO = 0.66
+BREAK_AFTER = "._/-"  # characters an identifier may break after when its column must wrap
+ZWSP = "\u200b"
+_LONG = 12  # characters: a shorter token in prose is never given break opportunities
+_LONG_TOKEN = re.compile(rf"[^\s]{{{_LONG},}}")
+_SPACES = re.compile(r"\s+")
+_BREAKABLE = re.compile(r"(?<=[._/-])(?=[^\s._/-])")
 
 
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-_LATIN_RUN = re.compile(r"[!-~]+")
+@dataclass
+class Measure:
+    """What a table's text asks of each column's width (twips, cell margins included)."""
+
+    header: list[int]  # the header's words (bold): the last thing to give way
+    floor: list[int]  # header words, prose words and numbers, identifier pieces: never broken
+    whole: list[int]  # identifiers and code values unbroken
+    most: list[int]  # three in four of a column's identifiers unbroken
+    label: list[int]  # short cells (a name, a week range) on one line
+    paragraphs: list[list[list[int]]]  # per sampled row, per column: the width of each paragraph
+    weights: list[float]
 
 
-def display_units(text: str) -> int:
-    """Width of a text in half-em units: 2 for wide (CJK, full-width) characters, 1 for the rest."""
-    if text.isascii():
-        return len(text)
-    return len(text) + len(_WIDE.findall(text))
+def _pieces(token: str) -> list[str]:
+    """The parts of an identifier between its allowed break points (after . _ / -)."""
+    return _BREAKABLE.split(token)
 
 
-def _longest_token(text: str) -> int:
-    """The widest piece that should not wrap: a Latin word, or a short run of CJK (CJK text
-    may wrap between any two characters, but a label like 字符串 reads badly broken)."""
-    text = text.replace("/", "/ ")
-    best = max(map(len, _LATIN_RUN.findall(text)), default=0)
-    if not text.isascii() and _WIDE.search(text):
-        best = max(best, min(8, max(map(display_units, text.split()), default=0)))
-    return best
+def _unbroken(text: str) -> list[str]:
+    """Pieces of prose that must not wrap: Latin words and numbers (CJK may wrap anywhere),
+    and the parts of an identifier between the places it may break (see :func:`breakable`)."""
+    pieces = []
+    for token in _SPACES.split(text):
+        for part in re.split(r"[\u2e80-\u9fff\uff00-\uffef]+", token):
+            pieces += [p for p in _pieces(part) if p] if len(part) >= _LONG else [part] if part else []
+    return pieces
 
 
-def _cell_text(cell: L.Cell) -> list[str]:
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_MARKUP = re.compile(r"\*\*|(?<!\w)[*_]+|[*_]+(?!\w)|~~|!?\[([^\]]*)\]\([^)]*\)|<(https?://[^>]*)>|\\(?=[^\w\s])")
+_LIST_MARK = re.compile(r"^\s*(?:[-+*]|>|#{1,6})\s+", re.MULTILINE)
+
+
+def _plain(text: str) -> str:
+    """Markdown as shown, roughly: markers dropped (an underscore inside a word is kept),
+    inline code marked for measuring in its monospaced font (see metrics.em_width)."""
+    text = _CODE_SPAN.sub(lambda m: metrics.CODE_START + m.group(1) + metrics.CODE_END, text)
+    text = _LIST_MARK.sub("• ", text)
+    return _MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", text)
+
+
+def _cell_lines(cell: L.Cell, literal: bool = False) -> list[str]:
     if isinstance(cell, list):
-        return [f"{n}. {approximate_plain(x)}" for n, x in enumerate(cell, 1)]
-    return approximate_plain(cell).split("\n")
+        return [f"{n}. {_plain(x)}" for n, x in enumerate(cell, 1)]
+    return (cell if literal else _plain(cell)).split("\n")
 
 
-def _levels(columns: list[L.Column], rows: list[list[L.Cell]]) -> list[list[int]]:
-    """Per column, three widths (twips) it asks for, in order of need:
-
-    0. its header words and short labels unbroken;
-    1. identifiers up to 20 characters unbroken, and prose columns a readable 16;
-    2. identifiers up to 32 characters unbroken, and prose its longest line (at most 120).
-    """
-    levels: list[list[int]] = [[], [], []]
-    sample = rows if len(rows) <= SAMPLE_ROWS else rows[:: max(1, len(rows) // SAMPLE_ROWS)]
-    for index, column in enumerate(columns):
-        header = display_units(column.header)
-        token = longest = 0
-        for row in sample:
-            for line in _cell_text(row[index]):
-                token = max(token, _longest_token(line))
-                longest = max(longest, display_units(line))
-        # Header words are bold, about a fifth wider than body text.
-        hard = max(column.min_chars, math.ceil(1.2 * min(_longest_token(column.header), 12)), min(header, 10),
-                   min(token, 8))
-        if column.literal:
-            wants = [hard, max(hard, min(token, 20)), max(hard, min(token, 32), min(longest, 32))]
-        else:
-            wants = [hard, max(hard, min(longest, 16)), max(hard, min(max(longest, header), 120))]
-        for level, units in enumerate(wants):
-            levels[level].append(units * TWIPS_PER_UNIT + CELL_MARGIN)
-    levels[1] = [max(a, b) for a, b in zip(levels[0], levels[1])]
-    levels[2] = [max(a, b) for a, b in zip(levels[1], levels[2])]
-    return levels
+# A Chinese header too long for its column is split once, between words: after a joining
+# character, or before a common closing noun; the nearest such place to the middle wins.
+_JOINERS = "与和及、的"
+_CLOSING_NOUNS = ("对象", "系统", "字段", "规则", "日期", "时间", "类型", "名称", "编号", "说明", "方式", "标准", "要求",
+                  "条件", "结果", "频率", "角色", "人员", "交付", "冻结", "联调", "上线", "文档", "配置")
 
 
-def column_widths(columns: list[L.Column], rows: list[list[L.Cell]], available: int,
-                  levels: list[list[int]] | None = None) -> list[int]:
+def header_lines(header: str) -> list[str]:
+    """A Chinese header of more than four characters as two lines split between words (Latin
+    headers wrap at their spaces)."""
+    if " " in header or not any(metrics.is_wide(c) for c in header) or len(header) <= 4:
+        return [header]
+    n = len(header)
+    places = [k for k in range(2, n - 1) if header[k - 1] in _JOINERS or header.startswith(_CLOSING_NOUNS, k)]
+    if header[-2:] in _CLOSING_NOUNS and n - 2 >= 2:
+        places.append(n - 2)
+    k = min(places, key=lambda k: (abs(2 * k - n), k)) if places else (n + 1) // 2
+    return [header[:k], header[k:]]
+
+
+def _header_floor(header: str, size: int, east_asian: bool) -> int:
+    """The widest header word (bold); a long Chinese header takes its two lines' width."""
+    if any(metrics.is_wide(c) for c in header) and " " not in header:
+        words = header_lines(header)
+    else:
+        words = header.split()
+    return max((metrics.twips(w, size, True, east_asian) for w in words), default=0)
+
+
+def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
+    """Measure a table's header and (a sample of) its cells at ``size`` half-points."""
+    rows = table.rows if len(table.rows) <= SAMPLE_ROWS else table.rows[:: max(1, len(table.rows) // SAMPLE_ROWS)]
+    header, floor, whole, most, label = [], [], [], [], []
+    average = metrics.twips("n", size)
+    for index, column in enumerate(table.columns):
+        header.append(_header_floor(column.header, size, east_asian) + CELL_MARGIN)
+        low = max(column.min_chars * average, header[-1] - CELL_MARGIN)
+        high = short = low
+        tokens: list[int] = []
+        for row in rows:
+            for line in _cell_lines(row[index], column.literal):
+                width = metrics.twips(line, size, False, east_asian)
+                if width <= LABEL_CAP:
+                    short = max(short, width)
+                if column.literal:
+                    for token in _SPACES.split(line):
+                        if token:
+                            tokens.append(metrics.twips(token, size, False, east_asian))
+                            high = max(high, tokens[-1])
+                            low = max(low, max(metrics.twips(p, size, False, east_asian) for p in _pieces(token)))
+                else:
+                    for piece in _unbroken(line):
+                        low = max(low, min(PROSE_WORD_CAP, metrics.twips(piece, size, False, east_asian)))
+        floor.append(low + CELL_MARGIN)
+        whole.append(high + CELL_MARGIN)
+        tokens.sort()
+        most.append(max(low, tokens[(len(tokens) * 3) // 4] if tokens else 0) + CELL_MARGIN)
+        label.append(short + CELL_MARGIN)
+    paragraphs = [[[metrics.twips(line, size, False, east_asian) for line in _cell_lines(cell, column.literal)]
+                   for cell, column in zip(row, table.columns)] for row in rows]
+    return Measure(header, floor, whole, most, label, paragraphs, [c.weight for c in table.columns])
+
+
+def _lines(paragraphs: list[int], width: float) -> float:
+    """About how many lines a cell's paragraphs take in a column ``width`` twips wide."""
+    usable = max(1.0, (width - CELL_MARGIN) * WRAP_LOSS)
+    return sum(max(1.0, p / usable) for p in paragraphs) if paragraphs else 1.0
+
+
+def table_lines(m: Measure, widths: list[float]) -> float:
+    """The table's estimated height in lines: every row is as tall as its tallest cell."""
+    return sum(max(_lines(cell, w) for cell, w in zip(row, widths)) for row in m.paragraphs)
+
+
+def column_widths(m: Measure, available: int) -> list[int]:
     """Column widths in twips that fill exactly ``available``.
 
-    Every column first gets its level-0 width (see :func:`_levels`); the rest is handed out
-    level by level, so identifiers and short prose are readable before any column grows to its
-    longest line. Within the last level, columns grow in proportion to the square root of how
-    much more they want, times their weight. Large tables are sampled.
+    Every column first gets its floor (no header word, prose word or number broken); then
+    identifier columns grow to hold their identifiers whole (else three in four of them),
+    and columns of short labels to hold each label on one line, smallest need first, while
+    they fit. The rest of the width goes, a step at a time, to the column where it saves the most
+    lines of table height (a column full in one row only saves little); what saves nothing
+    is shared by the columns' weights.
     """
-    levels = levels or _levels(columns, rows)
-    widths = [float(w) for w in levels[0]]
-    if sum(widths) >= available:
-        return _fit([w * available / sum(widths) for w in widths], available)
-    for level, target in enumerate(levels[1:], 1):
-        spare = available - sum(widths)
-        demand = [t - w for t, w in zip(target, widths)]
-        if sum(demand) <= spare:
-            widths = [float(t) for t in target]
-            continue
-        if level == 1:
-            widths = [w + d * spare / sum(demand) for w, d in zip(widths, demand)]
-        else:
-            widths = _share(widths, target, columns, spare)
-        return _fit(widths, available)
-    return _fit([w * available / sum(widths) for w in widths], available)
-
-
-def _share(widths: list[float], target: list[int], columns: list[L.Column], spare: float) -> list[float]:
-    """Hand out ``spare`` by sqrt(want) x weight, never past a column's target."""
-    widths = list(widths)
-    wants = [math.sqrt(max(0.0, t - w)) * c.weight for t, w, c in zip(target, widths, columns)]
-    while spare > 1 and any(wants):
-        total = sum(wants)
-        given = 0.0
-        for i, want in enumerate(wants):
-            if not want:
-                continue
-            share = min(spare * want / total, target[i] - widths[i])
-            widths[i] += share
-            given += share
-            if widths[i] >= target[i] - 1:
-                wants[i] = 0
-        spare -= given
-        if given < 1:
+    widths = [float(w) for w in m.floor]
+    if sum(widths) >= available:  # even the floors do not fit: words must break, header words last
+        base = m.header if sum(m.header) < available else [0] * len(widths)
+        excess = [f - b for f, b in zip(widths, base)]
+        share = (available - sum(base)) / (sum(excess) or 1)
+        return _fit([b + e * share for b, e in zip(base, excess)], available)
+    for wanted in (m.whole, m.most, m.label):
+        for i in sorted(range(len(widths)), key=lambda i: wanted[i] - widths[i]):
+            extra = wanted[i] - widths[i]
+            if extra > 0 and sum(widths) + extra <= available:
+                widths[i] += extra
+    spare = available - sum(widths)
+    step = max(40.0, spare / 60)
+    lines = [[_lines(cell, w) for cell, w in zip(row, widths)] for row in m.paragraphs]
+    while spare >= step:
+        best, best_gain, best_lines = -1, 1e-3, None
+        for c in range(len(widths)):
+            column = [_lines(row[c], widths[c] + step) for row in m.paragraphs]
+            gain = sum(max(row) - max(max(row[:c] + row[c + 1:], default=0), new)
+                       for row, new in zip(lines, column))
+            if gain > best_gain:
+                best, best_gain, best_lines = c, gain, column
+        if best < 0 or best_lines is None:
             break
-    return widths
+        widths[best] += step
+        spare -= step
+        for row, new in zip(lines, best_lines):
+            row[best] = new
+    if spare > 0:
+        total = sum(m.weights) or 1.0
+        widths = [w + spare * weight / total for w, weight in zip(widths, m.weights)]
+    return _fit(widths, available)
 
 
 def _fit(widths: list[float], available: int) -> list[int]:
     result = [max(1, math.floor(w)) for w in widths]
-    result[-1] -= max(0, sum(result) - available)
+    result[-1] += available - sum(result)
     return result
 
 
-def table_levels(table: L.Table) -> list[list[int]]:
-    """The width levels of a table (computed once, used to choose orientation and widths)."""
-    return _levels(table.columns, table.rows)
-
-
-def needs_landscape(table: L.Table, levels: list[list[int]], portrait_width: int) -> bool:
-    """A table goes on a landscape page when its words do not fit the portrait width, when it
-    has many columns, or when it holds so much text that portrait rows would be very tall."""
-    hard, readable, natural = levels
-    return len(table.columns) >= 8 or sum(readable) > portrait_width or sum(natural) > LANDSCAPE_TEXT_FACTOR * portrait_width
+def needs_landscape(table: L.Table, m: Measure, portrait_width: int, landscape_width: int) -> bool:
+    """A table goes on a landscape page when its words or identifiers do not fit the portrait
+    width, when it has many columns, or when landscape saves more lines than its shorter
+    pages cost."""
+    if len(table.columns) >= 8 or sum(m.floor) > portrait_width:
+        return True
+    portrait = table_lines(m, [float(w) for w in column_widths(m, portrait_width)])
+    landscape = table_lines(m, [float(w) for w in column_widths(m, landscape_width)])
+    fits_whole = sum(max(f, w) for f, w in zip(m.floor, m.whole)) <= portrait_width
+    return landscape < portrait * LANDSCAPE_HEIGHT_RATIO or (not fits_whole and landscape < portrait)
 
 
 def _tbl_pr(ctx: Context, width: int, border_color: str, caption: str | None = None) -> str:
@@ -171,16 +239,18 @@ def _tbl_pr(ctx: Context, width: int, border_color: str, caption: str | None = N
     )
 
 
-def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, border_color: str,
-                levels: list[list[int]] | None = None, caption: str | None = None) -> str:
+def build_table(ctx: Context, table: L.Table, available: int, border_color: str,
+                m: Measure, size: int, east_asian: bool, caption: str | None = None) -> str:
     """The w:tbl (as WordprocessingML text) for a layout table, at most ``available`` twips
-    wide; ``caption`` (the caption paragraph's text) is stored as the table's title."""
-    widths = column_widths(table.columns, table.rows, available, levels)
+    wide, with text measured at ``size`` half-points; ``caption`` (the caption paragraph's
+    text) is stored as the table's title."""
+    widths = column_widths(m, available)
     cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
     heading = ctx.styles["table_heading"]
     header_cells = "".join(
-        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:shd w:val="clear" w:color="auto" w:fill="{header_fill}"/>'
-        f"</w:tcPr>{paragraph_xml(heading, run_xml(column.header))}</w:tc>"
+        # The header's shading comes from the table style's first-row formatting (tblStylePr).
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>'
+        f"</w:tcPr>{paragraph_xml(heading, run_xml(_header_text(column.header, w, size, east_asian)))}</w:tc>"
         for column, w in zip(table.columns, widths)
     )
     parts = [
@@ -190,32 +260,59 @@ def build_table(ctx: Context, table: L.Table, available: int, header_fill: str, 
     ]
     styles = BlockStyles(ctx.styles["table_text"], in_table=True)
     list_style = ctx.styles["table_list"]
+    # Identifiers wider than their column get break opportunities after . _ / - (only there).
+    room = [w - CELL_MARGIN for w in widths]
     for values in table.rows:
-        keep = "<w:cantSplit/>" if not _very_tall(values, widths) else ""
+        keep = "<w:cantSplit/>" if not _very_tall(values, widths, size, east_asian) else ""
         parts.append(f"<w:tr><w:trPr>{keep}</w:trPr>")
-        for value, column, opening in zip(values, table.columns, cell_open):
+        for value, column, opening, space in zip(values, table.columns, cell_open, room):
             parts.append(opening)
-            parts.append(_cell_content(ctx, value, column, styles, list_style))
+            wrap = lambda text, space=space: breakable(text, space, size, east_asian)  # noqa: E731
+            if not column.literal:  # Markdown: identifiers in the prose (not links) may break too
+                value = [breakable(v, space, size, east_asian, True) for v in value] if isinstance(value, list) else \
+                    breakable(value, space, size, east_asian, True)
+            parts.append(_cell_content(ctx, value, column, styles, list_style, wrap))
             parts.append("</w:tc>")
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
 
 
-def _very_tall(values: list[L.Cell], widths: list[int]) -> bool:
+def _header_text(header: str, width: int, size: int, east_asian: bool) -> str:
+    """The header as shown: a Chinese header that does not fit on one line breaks between words."""
+    lines = header_lines(header)
+    if len(lines) > 1 and metrics.twips(header, size, True, east_asian) > width - CELL_MARGIN:
+        return "\n".join(lines)
+    return header
+
+
+def breakable(text: str, room: int, size: int, east_asian: bool, markdown: bool = False) -> str:
+    """``text`` with a zero-width space after each . _ / - inside every identifier wider than
+    ``room`` twips: the only places a reader may then break it. Narrower ones are untouched,
+    and in Markdown so are links and URLs."""
+    if markdown and not _LONG_TOKEN.search(text):
+        return text
+
+    def token(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if metrics.twips(word, size, False, east_asian) <= room or (markdown and ("](" in word or "://" in word or "<" in word)):
+            return word
+        return _BREAKABLE.sub(ZWSP, word)
+
+    return re.sub(r"\S+", token, text)
+
+
+def _very_tall(values: list[L.Cell], widths: list[int], size: int, east_asian: bool) -> bool:
     """Rows stay on one page, except a row so tall (about half a page or more) that keeping it
     whole would leave a page mostly empty."""
     if sum(len(v) if isinstance(v, str) else sum(map(len, v)) for v in values) < MAX_ROW_LINES * 8:
         return False
-    for value, width in zip(values, widths):
-        capacity = max(1, (width - CELL_MARGIN) // TWIPS_PER_UNIT)
-        lines = sum(-(-max(1, display_units(line)) // capacity) for line in _cell_text(value))
-        if lines > MAX_ROW_LINES:
-            return True
-    return False
+    return any(_lines([metrics.twips(line, size, False, east_asian) for line in _cell_lines(value)], width) > MAX_ROW_LINES
+               for value, width in zip(values, widths))
 
 
-def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockStyles, list_style: str) -> str:
+def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockStyles, list_style: str,
+                  wrap=None) -> str:  # noqa: ANN001 - Callable[[str], str] | None
     """The paragraphs of one cell (a cell always ends with a paragraph)."""
     if isinstance(value, list):
         return "".join(_numbered(ctx, n, item, list_style) for n, item in enumerate(value, 1)) or paragraph_xml(
@@ -223,7 +320,7 @@ def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockSt
     if not value:
         return paragraph_xml(styles.paragraph, "")
     if column.literal:  # identifiers: taken as written, but a URL still becomes a link
-        writer = InlineWriter(ctx)
+        writer = InlineWriter(ctx, display=wrap)
         writer.text(value)
         return paragraph_xml(styles.paragraph, writer.xml())
     return "".join(markdown_xml(ctx, value, styles))
