@@ -260,6 +260,8 @@ class _Writer:
             first = wide[0]
             while first > start and isinstance(blocks[first - 1], (L.Heading, L.Prose)):
                 first -= 1
+            if _estimated_lines(blocks[start:first]) < SHORT_PORTRAIT_LINES:
+                first = start  # a short portrait opening would leave its page mostly empty
             for i in range(first, end):
                 flags[i] = True
         return flags
@@ -481,3 +483,26 @@ def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | Non
     p = doc.properties
     set_properties(document, p.title, p.subject, p.author or p.client, p.keywords, p.date, p.language_tag, p.version)
     return save(document, p.date, {"word/document.xml": (f"<!--{BODY_MARKER}-->".encode(), body)})
+
+
+# A portrait page holds about 45 lines of body text; a chapter opening shorter than about two thirds of that
+# goes on the landscape pages of the chapter's wide tables instead of a page of its own.
+SHORT_PORTRAIT_LINES = 30
+
+
+def _estimated_lines(blocks: list[L.Block]) -> float:
+    """A rough count of the lines some blocks take on a portrait page (headings, prose, list
+    items, table rows); enough to tell a short chapter opening from a long one."""
+    lines = 0.0
+    for block in blocks:
+        if isinstance(block, L.Heading):
+            lines += 2
+        elif isinstance(block, L.Prose):
+            lines += 1 + len(block.text) / 90
+        elif isinstance(block, L.Items):
+            lines += sum(1 + len(text) / 90 for _, text in block.items)
+        elif isinstance(block, L.Table):
+            lines += 3 + sum(1 + max((len(str(c)) for c in row), default=0) / 80 for row in block.rows)
+        else:
+            lines += 10
+    return lines
