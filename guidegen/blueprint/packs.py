@@ -212,9 +212,7 @@ def apply_pack(tree: LocDict, path: str | Path, type_id: str, display: str | Non
     if header.side == "software" and header.type != type_id:
         raise UserError.single(raw["pack"].locs["type"], f"pack '{header.id}' is for another integration type",
                                expected=f"a pack for {type_id}", given=str(header.type))
-    parts: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
-    if type_id in raw.get("types", {}):
-        parts.append((raw["types"][type_id], ("types", type_id)))
+    parts = _parts(raw, type_id)
     for part, _ in parts:
         overlay = part.get("overlay")
         if isinstance(overlay, LocDict):
@@ -237,15 +235,19 @@ def apply_renames(tree: LocDict, applied: AppliedPack, type_id: str) -> None:
     """Apply a pack's renames (its shared ones, then its part for this type). The loader merges
     every pack's overlay first and renames afterwards, the CRM pack last, so what a software
     pack says about the CRM side (in the blueprint's logical names) is renamed too."""
-    raw = applied.raw
-    parts: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
-    if type_id in raw.get("types", {}):
-        parts.append((raw["types"][type_id], ("types", type_id)))
-    for part, at in parts:
+    for part, at in _parts(applied.raw, type_id):
         renames = part.get("renames")
         if isinstance(renames, LocDict):
             _rename(tree, applied.header.side, renames, at + ("renames",), applied)
             applied.cited += [s for s in renames.get("sources") or [] if isinstance(s, str)]
+
+
+def _parts(raw: LocDict, type_id: str) -> list[tuple[Any, tuple[Any, ...]]]:
+    """The pack's shared part, then its part for this type (CRM packs), each with its path."""
+    parts: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
+    if type_id in raw.get("types", {}):
+        parts.append((raw["types"][type_id], ("types", type_id)))
+    return parts
 
 
 def _merge_into(tree: LocDict, over: LocDict, merge: Any) -> None:
