@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guidegen.document import layout as L
 from guidegen.writers.docx import metrics
@@ -38,6 +38,8 @@ _LONG = 12  # characters: a shorter token in prose is never given break opportun
 _LONG_TOKEN = re.compile(rf"[^\s]{{{_LONG},}}")
 _SPACES = re.compile(r"\s+")
 _BREAKABLE = re.compile(r"(?<=[._/-])(?=[^\s._/-])")
+_PIECE = re.compile(r"[^._/-]+[._/-]*|[._/-]+")  # for a token without spaces: splits as _BREAKABLE does
+_WIDE_RUN = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]+")
 
 
 @dataclass
@@ -51,11 +53,12 @@ class Measure:
     label: list[int]  # short cells (a name, a week range) on one line
     paragraphs: list[list[list[int]]]  # per sampled row, per column: the width of each paragraph
     weights: list[float]
+    sized: dict[int, list[int]] = field(default_factory=dict)  # column_widths per available width
 
 
 def _pieces(token: str) -> list[str]:
-    """The parts of an identifier between its allowed break points (after . _ / -)."""
-    return _BREAKABLE.split(token)
+    """The parts of an identifier (no spaces) between its allowed break points (after . _ / -)."""
+    return _PIECE.findall(token) or [token]
 
 
 def _unbroken(text: str) -> list[str]:
@@ -63,7 +66,7 @@ def _unbroken(text: str) -> list[str]:
     and the parts of an identifier between the places it may break (see :func:`breakable`)."""
     pieces = []
     for token in _SPACES.split(text):
-        for part in re.split(r"[\u2e80-\u9fff\uff00-\uffef]+", token):
+        for part in _WIDE_RUN.split(token):
             pieces += [p for p in _pieces(part) if p] if len(part) >= _LONG else [part] if part else []
     return pieces
 
@@ -121,38 +124,59 @@ def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
     rows = table.rows if len(table.rows) <= SAMPLE_ROWS else table.rows[:: max(1, len(table.rows) // SAMPLE_ROWS)]
     header, floor, whole, most, label = [], [], [], [], []
     average = metrics.twips("n", size)
+    columns: list[list[list[int]]] = []  # per column, per sampled row: the width of each paragraph
     for index, column in enumerate(table.columns):
         header.append(_header_floor(column.header, size, east_asian) + CELL_MARGIN)
         low = max(column.min_chars * average, header[-1] - CELL_MARGIN)
         high = short = low
         tokens: list[int] = []
+        widths: list[list[int]] = []
+        seen: dict[L.Cell | tuple[str, ...], list[int]] = {}  # a repeated cell is measured once
+        seen_tokens: dict[L.Cell | tuple[str, ...], list[int]] = {}
         for row in rows:
-            for line in _cell_lines(row[index], column.literal):
-                width = metrics.twips(line, size, False, east_asian)
+            cell = row[index]
+            key = tuple(cell) if isinstance(cell, list) else cell
+            known = seen.get(key)
+            if known is not None:
+                widths.append(known)
+                if column.literal:
+                    tokens += seen_tokens[key]
+                continue
+            lines = _cell_lines(cell, column.literal)
+            measured = [metrics.twips(line, size, False, east_asian) for line in lines]
+            cell_tokens: list[int] = []
+            for line, width in zip(lines, measured):
                 if width <= LABEL_CAP:
                     short = max(short, width)
                 if column.literal:
                     for token in _SPACES.split(line):
                         if token:
-                            tokens.append(metrics.twips(token, size, False, east_asian))
-                            high = max(high, tokens[-1])
+                            cell_tokens.append(metrics.twips(token, size, False, east_asian))
+                            high = max(high, cell_tokens[-1])
                             low = max(low, max(metrics.twips(p, size, False, east_asian) for p in _pieces(token)))
                 else:
                     for piece in _unbroken(line):
                         low = max(low, min(PROSE_WORD_CAP, metrics.twips(piece, size, False, east_asian)))
+            if column.literal:
+                seen_tokens[key] = cell_tokens
+                tokens += cell_tokens
+            seen[key] = measured
+            widths.append(measured)
         floor.append(low + CELL_MARGIN)
         whole.append(high + CELL_MARGIN)
         tokens.sort()
         most.append(max(low, tokens[(len(tokens) * 3) // 4] if tokens else 0) + CELL_MARGIN)
         label.append(short + CELL_MARGIN)
-    paragraphs = [[[metrics.twips(line, size, False, east_asian) for line in _cell_lines(cell, column.literal)]
-                   for cell, column in zip(row, table.columns)] for row in rows]
+        columns.append(widths)
+    paragraphs = [list(row) for row in zip(*columns)] if columns else [[] for _ in rows]
     return Measure(header, floor, whole, most, label, paragraphs, [c.weight for c in table.columns])
 
 
 def _lines(paragraphs: list[int], width: float) -> float:
     """About how many lines a cell's paragraphs take in a column ``width`` twips wide."""
     usable = max(1.0, (width - CELL_MARGIN) * WRAP_LOSS)
+    if len(paragraphs) == 1:
+        return max(1.0, paragraphs[0] / usable)
     return sum(max(1.0, p / usable) for p in paragraphs) if paragraphs else 1.0
 
 
@@ -162,6 +186,14 @@ def table_lines(m: Measure, widths: list[float]) -> float:
 
 
 def column_widths(m: Measure, available: int) -> list[int]:
+    """Column widths in twips that fill exactly ``available`` (see :func:`_column_widths`);
+    computed once per measured table and width."""
+    if available not in m.sized:
+        m.sized[available] = _column_widths(m, available)
+    return list(m.sized[available])
+
+
+def _column_widths(m: Measure, available: int) -> list[int]:
     """Column widths in twips that fill exactly ``available``.
 
     Every column first gets its floor (no header word, prose word or number broken); then
@@ -185,24 +217,40 @@ def column_widths(m: Measure, available: int) -> list[int]:
     spare = available - sum(widths)
     step = max(40.0, spare / 60)
     lines = [[_lines(cell, w) for cell, w in zip(row, widths)] for row in m.paragraphs]
+    # A wider column lowers a row only where that column alone is the row's tallest cell: each
+    # row's tallest column (when unique) and the next tallest cell are kept up to date.
+    tops = [_top(row) for row in lines]
     while spare >= step:
-        best, best_gain, best_lines = -1, 1e-3, None
-        for c in range(len(widths)):
-            column = [_lines(row[c], widths[c] + step) for row in m.paragraphs]
-            gain = sum(max(row) - max(max(row[:c] + row[c + 1:], default=0), new)
-                       for row, new in zip(lines, column))
-            if gain > best_gain:
-                best, best_gain, best_lines = c, gain, column
-        if best < 0 or best_lines is None:
+        gains = [0.0] * len(widths)
+        for row, (top, tallest, second) in zip(m.paragraphs, tops):
+            if top >= 0:
+                gains[top] += tallest - max(second, _lines(row[top], widths[top] + step))
+        best = max(range(len(widths)), key=lambda c: (gains[c], -c))
+        if gains[best] <= 1e-3:
             break
         widths[best] += step
         spare -= step
-        for row, new in zip(lines, best_lines):
-            row[best] = new
+        for r, (row, cells) in enumerate(zip(m.paragraphs, lines)):
+            if cells[best] <= 1.0:  # one line already: cannot get lower
+                continue
+            new = _lines(row[best], widths[best])
+            if new != cells[best]:
+                cells[best] = new
+                tops[r] = _top(cells)
     if spare > 0:
         total = sum(m.weights) or 1.0
         widths = [w + spare * weight / total for w, weight in zip(widths, m.weights)]
     return _fit(widths, available)
+
+
+def _top(lines: list[float]) -> tuple[int, float, float]:
+    """The column of a row's tallest cell (-1 when several tie), its lines and the next
+    tallest cell's."""
+    tallest = max(lines)
+    if lines.count(tallest) > 1:
+        return -1, tallest, tallest
+    top = lines.index(tallest)
+    return top, tallest, max(lines[:top] + lines[top + 1:], default=0.0)
 
 
 def _fit(widths: list[float], available: int) -> list[int]:
@@ -262,20 +310,33 @@ def build_table(ctx: Context, table: L.Table, available: int, border_color: str,
     list_style = ctx.styles["table_list"]
     # Identifiers wider than their column get break opportunities after . _ / - (only there).
     room = [w - CELL_MARGIN for w in widths]
+    # A column's cells often repeat (types, yes/no, directions, shared rules): each distinct
+    # cell is converted once per column.
+    done: list[dict[L.Cell | tuple[str, ...], str]] = [{} for _ in widths]
     for values in table.rows:
         keep = "<w:cantSplit/>" if not _very_tall(values, widths, size, east_asian) else ""
         parts.append(f"<w:tr><w:trPr>{keep}</w:trPr>")
-        for value, column, opening, space in zip(values, table.columns, cell_open, room):
+        for value, column, opening, space, seen in zip(values, table.columns, cell_open, room, done):
+            key = tuple(value) if isinstance(value, list) else value
+            xml = seen.get(key)
+            if xml is None:
+                xml = seen[key] = _cell_xml(ctx, value, column, styles, list_style, space, size, east_asian)
             parts.append(opening)
-            wrap = lambda text, space=space: breakable(text, space, size, east_asian)  # noqa: E731
-            if not column.literal:  # Markdown: identifiers in the prose (not links) may break too
-                value = [breakable(v, space, size, east_asian, True) for v in value] if isinstance(value, list) else \
-                    breakable(value, space, size, east_asian, True)
-            parts.append(_cell_content(ctx, value, column, styles, list_style, wrap))
+            parts.append(xml)
             parts.append("</w:tc>")
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
+
+
+def _cell_xml(ctx: Context, value: L.Cell, column: L.Column, styles: BlockStyles, list_style: str, space: int,
+              size: int, east_asian: bool) -> str:
+    """One cell's paragraphs, with break opportunities in identifiers wider than ``space``."""
+    wrap = lambda text: breakable(text, space, size, east_asian)  # noqa: E731
+    if not column.literal:  # Markdown: identifiers in the prose (not links) may break too
+        value = [breakable(v, space, size, east_asian, True) for v in value] if isinstance(value, list) else \
+            breakable(value, space, size, east_asian, True)
+    return _cell_content(ctx, value, column, styles, list_style, wrap)
 
 
 def _header_text(header: str, width: int, size: int, east_asian: bool) -> str:
