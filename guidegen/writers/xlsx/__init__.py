@@ -16,8 +16,10 @@ import datetime as dt
 import io
 import json
 import unicodedata
+import uuid
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 
 from openpyxl import Workbook
@@ -49,6 +51,7 @@ from guidegen.core.text import clean_text, escape_markdown
 from guidegen.core.vocab import CODE_GROUPS, review_status
 from guidegen.writers import WriterOptions
 from guidegen.writers.common import markdown_to_plain, normalize_zip
+from guidegen.writers.xlsx import rows as rows_text
 
 EXTRA_ROWS = 300  # rows below the data that still get drop-downs, for additions
 # Every sheet opens with its full title in A1 (sheet names are cut to 31 characters); the
@@ -153,13 +156,21 @@ def _groups(points: Sequence[float], room: float) -> list[list[float]]:
     return groups
 
 
-def _lines(value: Any, width: float) -> int:
-    """Lines a wrapped cell needs in a column ``width`` characters wide."""
+def _shown(value: Any, literal: bool = False) -> str | None:
+    """A cell's text as shown, for measuring (``literal``: an identifier, not Markdown)."""
     if value is None or isinstance(value, Formula):
+        return None
+    if isinstance(value, str):
+        return value if literal else markdown_to_plain(value)
+    return str(value)
+
+
+def _lines(text: str | None, width: float) -> int:
+    """Lines a wrapped cell showing ``text`` needs in a column ``width`` characters wide."""
+    if text is None:
         return 1
-    text = markdown_to_plain(str(value)) if isinstance(value, str) else str(value)
     room = max(width - 1.5, 1)
-    return sum(max(1, -(-_units(line) // room)) for line in text.split("\n"))
+    return sum(max(1, -(-_line_units(line) // room)) for line in text.split("\n"))
 
 
 class Formula(str):
@@ -167,9 +178,15 @@ class Formula(str):
 
 
 def _units(text: str) -> int:
-    longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")),
-                  default=0)
-    return longest
+    """Width of the longest line in character units (CJK and full-width characters count two)."""
+    return max(map(_line_units, text.split("\n")), default=0)
+
+
+@lru_cache(maxsize=1 << 16)
+def _line_units(line: str) -> int:
+    if line.isascii():
+        return len(line)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
 
 def code_comment(code: str) -> Comment:
@@ -219,6 +236,8 @@ class _Book:
         self.lists = Lists()
         self.lists_title = ""
         self._styles: dict[tuple[bool, bool, str | None, bool, bool], StyleArray] = {}
+        self._style_ids: dict[tuple[Any, ...], int] = {}
+        self.splices: list[tuple[Any, bytes, bytes]] = []  # (sheet, marker row, rows as text)
         self.font = _FONT_NAMES.get(self.lang, _LATIN_FONT)
 
     def t(self, key: str, **values: Any) -> str:
@@ -238,24 +257,37 @@ class _Book:
     def cell(self, ws: Any, value: Any, header: bool = False, literal: bool = False, locked: bool = True,
              date: bool = False, number_format: str | None = None) -> WriteOnlyCell:
         """A styled cell; prose is flattened from Markdown, identifiers are kept as written."""
-        if isinstance(value, Formula):
-            cell = WriteOnlyCell(ws, value=str(value))
-            cell._style = StyleArray(self._style(ws, header, locked, number_format))
-            return cell
-        if isinstance(value, str):
-            value = clean_text(value if header or literal else markdown_to_plain(value))
-        cell = WriteOnlyCell(ws, value=value if value != "" else None)
-        quote = isinstance(value, str) and needs_text_protection(value)
+        value, quote, style = self._prepare(value, header, literal, locked, date, number_format)
+        cell = WriteOnlyCell(ws, value=value)
         if quote:
             cell.data_type = "s"  # text, never a formula
+        # Styles are copied as index arrays from a prototype cell: assigning style objects to
+        # every cell makes openpyxl hash them each time, which dominates large workbooks.
+        cell._style = StyleArray(self._style(ws, *style))
+        return cell
+
+    def cell_xml(self, ws: Any, ref: str, value: Any, header: bool = False, literal: bool = False,
+                 locked: bool = True, date: bool = False, number_format: str | None = None) -> str:
+        """The same cell as :meth:`cell`, as SpreadsheetML text (see rows.py)."""
+        value, quote, style = self._prepare(value, header, literal, locked, date, number_format)
+        index = self._style_ids.get(style)
+        if index is None:  # registered when first written, as openpyxl does: the same indexes
+            index = self._style_ids[style] = self.wb._cell_styles.add(StyleArray(self._style(ws, *style)))
+        return rows.cell_xml(ref, index, value, quote)
+
+    def _prepare(self, value: Any, header: bool, literal: bool, locked: bool, date: bool,
+                 number_format: str | None) -> tuple[Any, bool, tuple[bool, bool, str | None, bool]]:
+        """A cell's value as stored, whether it is text that must stay text, and its style key."""
+        if isinstance(value, Formula):
+            return str(value), False, (header, locked, number_format, False)
+        if isinstance(value, str):
+            value = clean_text(value if header or literal else markdown_to_plain(value))
+        quote = isinstance(value, str) and needs_text_protection(value)
         if (date or isinstance(value, dt.date)) and not header:
             number_format = _DATE_FORMAT
         elif number_format is None and not header and (value is None or isinstance(value, str)):
             number_format = _TEXT_FORMAT  # a text cell: what the reviewer types into it stays text
-        # Styles are copied as index arrays from a prototype cell: assigning style objects to
-        # every cell makes openpyxl hash them each time, which dominates large workbooks.
-        cell._style = StyleArray(self._style(ws, header, locked or header, number_format, quote))
-        return cell
+        return (value if value != "" else None), quote, (header, locked or header, number_format, quote)
 
     def _style(self, ws: Any, header: bool, locked: bool = True, number_format: str | None = None,
                quote: bool = False, title: bool = False) -> StyleArray:
@@ -311,10 +343,10 @@ class _Book:
         extra = [r for head, body in blocks for r in [head, *body]]
         widths: list[float] = []
         for index, header in enumerate(headers, 1):
-            values = [header] + [row[index - 1] for row in rows[:500]] + [r[index - 1] for r in extra if len(r) >= index]
-            values += self.lists.columns.get(validations.get(index, ""), [])  # room for every drop-down label
-            width = max(_units(markdown_to_plain(str(v))) if v is not None and not isinstance(v, Formula) else 0
-                        for v in values)
+            shown = [_shown(row[index - 1], index - 1 in literal) for row in rows[:500]]
+            shown += [_shown(v) for v in [header, *(r[index - 1] for r in extra if len(r) >= index),
+                                          *self.lists.columns.get(validations.get(index, ""), [])]]  # every drop-down label
+            width = max(_units(text) if text is not None else 0 for text in shown)
             widths.append(max(8, min(width + 2, 60)))
             dimension = ws.column_dimensions[get_column_letter(index)]
             dimension.width = widths[-1]
@@ -327,9 +359,12 @@ class _Book:
         self._print_setup(ws, widths, title)
         line = _LINE_PT.get(self.lang, _LATIN_LINE_PT)
         ws.row_dimensions[TITLE_ROW].height = round(line * TITLE_SIZE / FONT_SIZE + 6, 1)
-        for number, row in enumerate([headers, *rows, *([[]] if blocks else []), *extra], HEADER_ROW):
-            lines = max((_lines(v, w) for v, w in zip(row, widths)), default=1)
-            ws.row_dimensions[number].height = round(min(lines * line + 4, 409), 1)  # 409 pt: Excel's limit
+        shown_rows = [[_shown(v) for v in headers],
+                      *([_shown(v, i in literal) for i, v in enumerate(row)] for row in rows),
+                      *([[]] if blocks else []), *([_shown(v) for v in row] for row in extra)]
+        heights = [round(min(max((_lines(v, w) for v, w in zip(row, widths)), default=1) * line + 4, 409), 1)
+                   for row in shown_rows]  # 409 pt: Excel's limit
+        ws.row_dimensions[HEADER_ROW].height = heights[0]
         prompts = {i: c.prompt for i, c in enumerate(columns, 1) if c.prompt}
         end = len(rows) + HEADER_ROW + EXTRA_ROWS
         for column, list_key in validations.items():
@@ -365,14 +400,28 @@ class _Book:
         for cell, key in zip(header_cells, keys):
             cell.comment = code_comment(key)  # import-mapping matches columns by this code
         ws.append(header_cells)
+        refs = rows_text.letters(max([len(headers), *map(len, rows), *map(len, extra)]))
+        text: list[str] = []
+        number = FIRST_ROW
         for row in rows:
-            ws.append([self.cell(ws, v, literal=i in literal, locked=i in locked or not locked, date=i in dates,
-                                 number_format=formats.get(i)) for i, v in enumerate(row)])
+            text.append(rows_text.row_xml(number, [
+                self.cell_xml(ws, f"{ref}{number}", v, literal=i in literal, locked=i in locked or not locked,
+                              date=i in dates, number_format=formats.get(i)) for i, (ref, v) in enumerate(zip(refs, row))],
+                heights[number - HEADER_ROW]))
+            number += 1
         for head, body in blocks:
-            ws.append([])
-            ws.append([self.cell(ws, h, header=True) for h in head])
-            for row in body:
-                ws.append([self.cell(ws, v, locked=False) for v in row])  # filled in by hand
+            text.append(rows_text.row_xml(number, [], heights[number - HEADER_ROW]))
+            number += 1
+            for values, header in [(head, True), *((r, False) for r in body)]:  # the body is filled in by hand
+                text.append(rows_text.row_xml(number, [
+                    self.cell_xml(ws, f"{ref}{number}", v, header=header, locked=header)
+                    for ref, v in zip(refs, values)], heights[number - HEADER_ROW]))
+                number += 1
+        if text:  # openpyxl writes a marker row, replaced by these rows when the package is written
+            marker = f"rows-{uuid.uuid4().hex}"
+            ws.append([marker])
+            self.splices.append((ws, rows_text.row_xml(FIRST_ROW, [rows_text.cell_xml(f"A{FIRST_ROW}", 0, marker)])
+                                 .replace(' s="0"', "").encode(), "".join(text).encode("ascii")))
         self.index.append([title, kind, entity, ",".join(keys), str(HEADER_ROW)])
         return ws
 
@@ -722,4 +771,6 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     out = io.BytesIO()
     # ExcelWriter directly: Workbook.save() would stamp "modified" with the current time.
     ExcelWriter(book.wb, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    return normalize_zip(out.getvalue(), (max(m.date.year, 1980), m.date.month, m.date.day, 0, 0, 0))
+    sheets = book.wb.worksheets
+    splices = {f"xl/worksheets/sheet{sheets.index(ws) + 1}.xml": (marker, text) for ws, marker, text in book.splices}
+    return normalize_zip(out.getvalue(), (max(m.date.year, 1980), m.date.month, m.date.day, 0, 0, 0), splices)
