@@ -100,6 +100,11 @@ def test_a_malformed_part_is_an_internal_error_not_a_file() -> None:
         finish_part("word/document.xml", b'<?xml version="1.0"?>\n<w:document xmlns:w="x"><w:body><w:p></w:body></w:document>')
 
 
+def test_a_part_using_an_undeclared_prefix_is_malformed() -> None:
+    with pytest.raises(MalformedPart, match="unbound prefix"):
+        finish_part("word/document.xml", b'<w:document xmlns:w="urn:w"><w:body><x:p/></w:body></w:document>')
+
+
 def test_the_root_gets_the_namespaces_the_body_uses() -> None:
     fixed = finish_part("word/document.xml", b'<?xml version="1.0"?>\n<w:document xmlns:w="urn:w"><w:body/></w:document>')
     root = etree.fromstring(fixed)

@@ -10,19 +10,29 @@ removes the space an English habit leaves between two Chinese characters.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from types import SimpleNamespace
 
 _CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_HAS_CJK = re.compile(rf"[{_CJK}]")
-# Spans that must keep their characters: inline code, link targets, autolinks, bare URLs.
-_PROTECTED = re.compile(rf"`[^`\n]*`|\]\([^)\s]*\)|<https?://[^>\s]*>|https?://[^\s<>(){_CJK}]*[^\s<>(),.;:!?{_CJK}]")
 _MASK = "\ue000"  # private-use stand-in for a protected span
 
-_PARENS = re.compile(r"[ \t]*\(([^()\n]*)\)[ \t]*")
-_SEMICOLON = re.compile(r"[ \t]*;[ \t]*")
-_COMMA = re.compile(r"(?<![0-9])[ \t]*,[ \t]*|(?<=[0-9]),(?=[^\s0-9])")
-_COLON = re.compile(rf"(?<=[{_CJK}*_）])[ \t]*:[ \t]*|:[ \t]*(?=[{_CJK}*_])")
-_BANG_QUESTION = re.compile(rf"(?<=[{_CJK}])([!?])")
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
+
+@lru_cache(maxsize=1)
+def _patterns() -> SimpleNamespace:
+    """The patterns, compiled on first use (compiling them costs more than a --help run)."""
+    return SimpleNamespace(
+        has_cjk=re.compile(rf"[{_CJK}]"),
+        # Spans that must keep their characters: inline code, link targets, autolinks, bare URLs.
+        protected=re.compile(rf"`[^`\n]*`|\]\([^)\s]*\)|<https?://[^>\s]*>|https?://[^\s<>(){_CJK}]*[^\s<>(),.;:!?{_CJK}]"),
+        parens=re.compile(r"[ \t]*\(([^()\n]*)\)[ \t]*"),
+        semicolon=re.compile(r"[ \t]*;[ \t]*"),
+        comma=re.compile(r"(?<![0-9])[ \t]*,[ \t]*|(?<=[0-9]),(?=[^\s0-9])"),
+        colon=re.compile(rf"(?<=[{_CJK}*_）])[ \t]*:[ \t]*|:[ \t]*(?=[{_CJK}*_])"),
+        bang_question=re.compile(rf"(?<=[{_CJK}])([!?])"),
+        cjk_space=re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])"),
+    )
+
+
 _FULL = {"!": "！", "?": "？"}
 
 
@@ -33,14 +43,15 @@ def _paren(match: re.Match[str]) -> str:
     # A range of article numbers, "(a)(3)–(5)", continues the notation across the dash.
     in_range = before in "–-" and start >= 2 and match.string[start - 2] == ")"
     glued_to_latin = match.group(0)[0] == "(" and (before.isascii() and (before.isalnum() or before in ")]") or in_range)
-    if glued_to_latin and not _HAS_CJK.search(inner):
+    if glued_to_latin and not _patterns().has_cjk.search(inner):
         return match.group(0)
     return f"（{inner}）"
 
 
 def polish_zh(text: str) -> str:
     """Full-width punctuation for a Chinese text; Latin notation and code untouched."""
-    if not text or not _HAS_CJK.search(text):
+    p = _patterns()
+    if not text or not p.has_cjk.search(text):
         return text
     kept: list[str] = []
 
@@ -48,12 +59,12 @@ def polish_zh(text: str) -> str:
         kept.append(match.group(0))
         return _MASK
 
-    body = _PROTECTED.sub(mask, text)
-    body = _PARENS.sub(_paren, body)
-    body = _SEMICOLON.sub("；", body)
-    body = _COMMA.sub("，", body)
-    body = _COLON.sub("：", body)
-    body = _BANG_QUESTION.sub(lambda m: _FULL[m.group(1)], body)
-    body = _CJK_SPACE.sub("", body)
+    body = p.protected.sub(mask, text)
+    body = p.parens.sub(_paren, body)
+    body = p.semicolon.sub("；", body)
+    body = p.comma.sub("，", body)
+    body = p.colon.sub("：", body)
+    body = p.bang_question.sub(lambda m: _FULL[m.group(1)], body)
+    body = p.cjk_space.sub("", body)
     pieces = iter(kept)
     return re.sub(_MASK, lambda _: next(pieces), body)
