@@ -27,9 +27,11 @@ from guidegen.core.vocab import (  # noqa: F401 - re-exported
 
 
 class Strict(BaseModel):
-    """Base of every authoring model: unknown keys are errors, not silently ignored."""
+    """Base of every authoring model: unknown keys are errors, not silently ignored. Validators
+    are built on first use (defer_build): a run that takes its blueprint from the cache never
+    validates one, and building them all costs more than the rest of a --help run."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class _LocalizedTextBase(Strict):

@@ -23,9 +23,9 @@ from guidegen.core.vocab import Complexity, Lang, Scenario
 
 
 class Node(BaseModel):
-    """Base of every Guide model: unknown keys are bugs."""
+    """Base of every Guide model: unknown keys are bugs. Validators are built on first use."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 SIDE = Side("guide", markers={TextMarker: str, Ident: str, IdList: list[str]}, bases={Declaration: Node},
