@@ -142,6 +142,24 @@ def test_a_broken_blueprint_is_reported_the_same_with_the_cache(env) -> None:
     assert not list(store.glob("*.pickle")) if store.exists() else True
 
 
+def test_a_problem_in_a_blueprint_from_the_cache_still_names_its_line(env, tmp_path: Path) -> None:
+    """The cache keeps no locations: a problem found while rendering parses the file again."""
+    folder, parses, store = env
+    path = folder / "email-marketing.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip() == "en: Two-way subscription sync")
+    del lines[at]  # the first goal's title in Chinese only
+    path.write_text("\n".join(lines), encoding="utf-8")
+    reports = []
+    for _ in range(2):
+        code, _, err = run_cli("render", path, "--lang", "en", "--format", "md", "--out", tmp_path / "out", "--force")
+        assert code == 0
+        reports.append(err)
+    assert len(list(store.glob("*.pickle"))) == 1 and len(parses) == 2  # the second parse only to locate
+    assert f"email-marketing.yaml:{at - 1}:" in reports[1]  # the line of the title key
+    assert reports[0] == reports[1]
+
+
 def test_the_cache_keeps_a_bounded_number_of_entries(env, monkeypatch: pytest.MonkeyPatch) -> None:
     folder, _, store = env
     monkeypatch.setattr(cache, "MAX_ENTRIES", 3)

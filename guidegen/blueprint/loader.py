@@ -16,6 +16,9 @@ Locations survive the merge, so a problem in a fragment is reported in the fragm
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -100,11 +103,21 @@ class LoadedBlueprint:
     """A validated blueprint and what is needed to point at its source."""
 
     blueprint: Blueprint
-    raw: LocDict
+    source: LocDict | None  # the merged YAML with every value's location (see ``raw``)
     path: str
     files: list[str] = field(default_factory=list)
     packs: list[Any] = field(default_factory=list)  # AppliedPack, CRM pack first
     warnings: list[Problem] = field(default_factory=list)  # e.g. a product named without a pack
+    reload: Callable[[], LocDict] | None = None  # rebuilds ``source`` (not kept in the cache)
+
+    @property
+    def raw(self) -> LocDict:
+        """The merged YAML with locations. A blueprint from the cache has none until a problem
+        must be located: it is then parsed again (the locations of a 10,000-field blueprint
+        take longer to unpickle than the blueprint itself)."""
+        if self.source is None and self.reload is not None:
+            self.source = self.reload()
+        return self.source if self.source is not None else LocDict()
 
 
 PackChoice = Callable[[str], Sequence[Path]] | Sequence[Path]
@@ -127,11 +140,17 @@ def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoi
             if key is not None:
                 hit = cache.lookup(key)
                 if isinstance(hit, LoadedBlueprint):
+                    hit.reload = functools.partial(_reload_source, str(path), name, tuple(map(str, pack_paths)))
                     return hit
                 loaded, fragments = _load(path, name, pack_paths)
-                cache.store(key, loaded, fragments)
+                cache.store(key, dataclasses.replace(loaded, source=None, reload=None), fragments)
                 return loaded
     return _load(path, name, packs)[0]
+
+
+def _reload_source(path: str, name: str, packs: tuple[str, ...]) -> LocDict:
+    """The merged YAML of a blueprint that came from the cache (to locate a problem in it)."""
+    return _load(path, name, [Path(p) for p in packs])[0].raw
 
 
 def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBlueprint, list[Path]]:

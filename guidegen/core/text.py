@@ -66,8 +66,10 @@ def _coerce_text(value: Any) -> Any:
         value = str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         value = value.isoformat()
+    # Checked here, so built without a second validation (a large blueprint has tens of
+    # thousands of texts).
     if isinstance(value, str):
-        return LocalizedText(zh=value, en=value, plain=True)
+        return LocalizedText.model_construct(**dict.fromkeys(LANGS, value), plain=True)
     if isinstance(value, dict):
         unknown = set(value) - set(LANGS)
         if unknown or not value:
@@ -82,7 +84,7 @@ def _coerce_text(value: Any) -> Any:
                 if isinstance(item, (int, float)) and not isinstance(item, bool):
                     continue
                 raise ValueError(f"the '{lang}' text must be a string (got {'nothing' if item is None else type(item).__name__})")
-        return LocalizedText(**{k: str(v) for k, v in value.items()})
+        return LocalizedText.model_construct(**{k: str(v) for k, v in value.items()})
     kind = "a list" if isinstance(value, list) else "nothing" if value is None else f"a {type(value).__name__}"
     raise ValueError(f"a text: a string, or {{zh: ..., en: ...}} (got {kind})")
 
