@@ -75,6 +75,9 @@ def stages(blueprint: str) -> None:
 
     os.environ["GUIDEGEN_NO_CACHE"] = "1"
     start = time.perf_counter()
+    from guidegen.app.cli import tune_gc
+
+    tune_gc()  # as the command does
     from guidegen.app.pipeline import load_for
     from guidegen.document.layout import build_document
     from guidegen.resolve.engagement import Engagement

@@ -222,9 +222,10 @@ def _column_widths(m: Measure, available: int) -> list[int]:
     tops = [_top(row) for row in lines]
     while spare >= step:
         gains = [0.0] * len(widths)
+        wider = [w + step for w in widths]
         for row, (top, tallest, second) in zip(m.paragraphs, tops):
             if top >= 0:
-                gains[top] += tallest - max(second, _lines(row[top], widths[top] + step))
+                gains[top] += tallest - max(second, _lines(row[top], wider[top]))
         best = max(range(len(widths)), key=lambda c: (gains[c], -c))
         if gains[best] <= 1e-3:
             break
@@ -352,6 +353,8 @@ def breakable(text: str, room: int, size: int, east_asian: bool, markdown: bool 
     ``room`` twips: the only places a reader may then break it. Narrower ones are untouched,
     and in Markdown so are links and URLs."""
     if markdown and not _LONG_TOKEN.search(text):
+        return text
+    if metrics.twips(text, size, False, east_asian) <= room:  # no word in it can be wider than the whole
         return text
 
     def token(match: re.Match[str]) -> str:
