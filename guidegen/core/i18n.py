@@ -9,9 +9,9 @@ knows these; nothing else branches on the language. Adding a language is adding 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from guidegen.core.typography import polish_zh
@@ -19,10 +19,14 @@ from guidegen.core.typography import polish_zh
 _TYPOGRAPHY = {"zh": polish_zh}
 
 
+# The package is installed as files (never zipped): the locale files sit beside this module.
+# (importlib.resources would cost more to import than a --help run spends on everything else.)
+_LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
+
+
 def available_languages() -> tuple[str, ...]:
     """Language codes with a locale file; Chinese and English first, as the documents list them."""
-    found = sorted(p.name[:-5] for p in resources.files("guidegen.core").joinpath("locale").iterdir()
-                   if p.name.endswith(".yaml"))
+    found = sorted(name[:-5] for name in os.listdir(_LOCALE_DIR) if name.endswith(".yaml"))
     preferred = [lang for lang in ("zh", "en") if lang in found]
     return tuple(preferred + [lang for lang in found if lang not in preferred])
 
@@ -79,8 +83,8 @@ def locale(lang: str) -> Locale:
     """The locale of a language (read once)."""
     import yaml  # here, not at the top: `guidegen --help` lists the languages without parsing YAML
 
-    path = resources.files("guidegen.core").joinpath("locale", f"{lang}.yaml")
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    with open(os.path.join(_LOCALE_DIR, f"{lang}.yaml"), encoding="utf-8") as file:
+        data = yaml.load(file.read(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     conventions = data["locale"]
     return Locale(
         lang=lang,
