@@ -87,8 +87,15 @@ def _table(doc: L.Document, table: L.Table, out: list[str]) -> None:
 def _table_rows(table: L.Table, out: list[str]) -> None:
     out.append("| " + " | ".join(_cell(c.header, True) for c in table.columns) + " |")
     out.append("|" + "|".join(" --- " for _ in table.columns) + "|")
+    done: list[dict[object, str]] = [{} for _ in table.columns]  # repeated cells (types, yes/no) converted once
     for row in table.rows:
-        cells = [_cell(value, col.literal) for value, col in zip(row, table.columns)]
+        cells = []
+        for value, col, seen in zip(row, table.columns, done):
+            key = tuple(value) if isinstance(value, list) else value
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = _cell(value, col.literal)
+            cells.append(text)
         out.append("| " + " | ".join(cells) + " |")
 
 
