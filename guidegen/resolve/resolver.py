@@ -175,8 +175,18 @@ class _Context:
             if missing:
                 raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
             annotations = _annotations(cls)
-            data = {name: self.convert(getattr(value, name), annotations[name], path + (name,))
-                    for name in shared if name not in computed}
+            data = {}
+            for name in shared:
+                if name in computed:
+                    continue
+                item = getattr(value, name)
+                kind = type(item)
+                if item is None or kind is bool or kind is int:  # as convert() would: unchanged
+                    data[name] = item
+                elif kind is str:
+                    data[name] = clean_text(item)
+                else:
+                    data[name] = self.convert(item, annotations[name], path + (name,))
             data.update(computed)
             self._mark_stale(value, data)
             return cls(**data)
