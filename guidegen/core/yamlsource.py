@@ -208,20 +208,46 @@ class _Builder:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
+        name = self.name
+        max_expanded = self._max_expanded
         for count, event in enumerate(events):
             if count > self._max_events:
                 raise over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
                     "YAML events (values, lists, mappings) in one file", self._max_events, f"more than {self._max_events:,}"))
             kind = type(event)
             if kind is yaml.ScalarEvent:
-                value = self._scalar(event)
+                text = event.value
+                if event.tag is None and (not event.implicit[0] or (text and text[0] not in _MAYBE_TYPED)):
+                    value = text  # plainly a string (see _scalar)
+                else:
+                    value = self._scalar(event)
                 if event.anchor:
                     self._anchors[event.anchor] = (value, 1)
-                if stack:
-                    self._add(stack, value, Location(self.name, event.start_mark.line + 1, event.start_mark.column + 1), 1,
-                              event)
+                if not stack:
+                    root, self.empty = value, value is None and text == ""
+                    continue
+                mark = event.start_mark
+                loc = Location(name, mark.line + 1, mark.column + 1)
+                frame = stack[-1]
+                container = frame.value
+                key = frame.key
+                # The common cases inline (what _add does for them); everything else through _add.
+                if type(container) is LocList:
+                    container.append(value)
+                    container.locs.append(loc)
+                elif key is _NO_KEY and type(value) is str and not (event.tag is None and event.implicit[0] and text == "<<"):
+                    frame.key, frame.key_loc = value, loc
+                elif type(key) is str and key not in container:
+                    frame.key = _NO_KEY
+                    container[key] = value
+                    container.locs[key] = frame.key_loc or loc
                 else:
-                    root, self.empty = value, value is None and event.value == ""
+                    self._add(stack, value, loc, 1, event)
+                    continue
+                frame.size += 1
+                self._expanded += 1
+                if self._expanded > max_expanded:
+                    self._count(frame, loc, 0)  # reports it
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) >= self._max_depth:
                     raise UserError.single(self.loc(event.start_mark), "the document is nested too deeply",
@@ -262,14 +288,18 @@ class _Builder:
             return parent.value.path + (len(parent.value),)
         return parent.value.path + ((parent.key,) if parent.key is not _NO_KEY else ())
 
-    def _add(self, stack: list[_Frame], value: Any, loc: Location, size: int, event: Any) -> Any:
-        frame = stack[-1]
+    def _count(self, frame: _Frame, loc: Location, size: int = 1) -> None:
+        """Count a value added to ``frame`` against the alias-expansion budget."""
         frame.size += size
         self._expanded += size
         if self._expanded > self._max_expanded:
             raise UserError.single(loc, "the document expands to too many values (alias/anchor bomb?)",
                                    expected=f"at most {self._max_expanded:,} values after expanding aliases",
                                    given=f"more than {self._max_expanded:,} values")
+
+    def _add(self, stack: list[_Frame], value: Any, loc: Location, size: int, event: Any) -> Any:
+        frame = stack[-1]
+        self._count(frame, loc, size)
         container = frame.value
         if isinstance(container, LocList):
             container.append(value)
