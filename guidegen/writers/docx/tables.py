@@ -220,6 +220,7 @@ def _column_widths(m: Measure, available: int) -> list[int]:
     # A wider column lowers a row only where that column alone is the row's tallest cell: each
     # row's tallest column (when unique) and the next tallest cell are kept up to date.
     tops = [_top(row) for row in lines]
+    taller = [[r for r, row in enumerate(lines) if row[c] > 1.0] for c in range(len(widths))]  # one line cannot get lower
     while spare >= step:
         gains = [0.0] * len(widths)
         wider = [w + step for w in widths]
@@ -231,13 +232,16 @@ def _column_widths(m: Measure, available: int) -> list[int]:
             break
         widths[best] += step
         spare -= step
-        for r, (row, cells) in enumerate(zip(m.paragraphs, lines)):
-            if cells[best] <= 1.0:  # one line already: cannot get lower
-                continue
-            new = _lines(row[best], widths[best])
+        still = []
+        for r in taller[best]:  # rows where this column's cell has more than one line
+            cells = lines[r]
+            new = _lines(m.paragraphs[r][best], widths[best])
             if new != cells[best]:
                 cells[best] = new
                 tops[r] = _top(cells)
+            if new > 1.0:
+                still.append(r)
+        taller[best] = still
     if spare > 0:
         total = sum(m.weights) or 1.0
         widths = [w + spare * weight / total for w, weight in zip(widths, m.weights)]
