@@ -10,7 +10,7 @@ knows these; nothing else branches on the language. Adding a language is adding 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -47,9 +47,15 @@ class Locale:
     typography: str | None
     labels: dict[str, str]
     codes: dict[str, dict[str, str]]
+    _polished: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # labels without fields
 
     def t(self, key: str, **values: Any) -> str:
         """The label ``key``, with ``{name}`` fields filled from ``values``."""
+        if not values:
+            done = self._polished.get(key)
+            if done is None:
+                done = self._polished[key] = self.polish(self.labels[key])
+            return done
         text = self.labels[key]
         text = text.format(**values) if values else text
         return self.polish(text)
