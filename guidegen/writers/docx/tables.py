@@ -388,6 +388,8 @@ def _cell_content(ctx: Context, value: L.Cell, column: L.Column, styles: BlockSt
     if not value:
         return paragraph_xml(styles.paragraph, "")
     if column.literal:  # identifiers: taken as written, but a URL still becomes a link
+        if "http" not in value:  # no link: one plain run (what InlineWriter.text makes of it)
+            return paragraph_xml(styles.paragraph, run_xml(wrap(value) if wrap else value))
         writer = InlineWriter(ctx, display=wrap)
         writer.text(value)
         return paragraph_xml(styles.paragraph, writer.xml())
