@@ -165,6 +165,7 @@ def _shown(value: Any, literal: bool = False) -> str | None:
     return str(value)
 
 
+@lru_cache(maxsize=1 << 16)
 def _lines(text: str | None, width: float) -> int:
     """Lines a wrapped cell showing ``text`` needs in a column ``width`` characters wide."""
     if text is None:
@@ -267,13 +268,25 @@ class _Book:
         return cell
 
     def cell_xml(self, ws: Any, ref: str, value: Any, header: bool = False, literal: bool = False,
-                 locked: bool = True, date: bool = False, number_format: str | None = None) -> str:
-        """The same cell as :meth:`cell`, as SpreadsheetML text (see rows.py)."""
-        value, quote, style = self._prepare(value, header, literal, locked, date, number_format)
-        index = self._style_ids.get(style)
-        if index is None:  # registered when first written, as openpyxl does: the same indexes
-            index = self._style_ids[style] = self.wb._cell_styles.add(StyleArray(self._style(ws, *style)))
-        return rows.cell_xml(ref, index, value, quote)
+                 locked: bool = True, date: bool = False, number_format: str | None = None,
+                 seen: dict[Any, str] | None = None) -> str:
+        """The same cell as :meth:`cell`, as SpreadsheetML text (see rows.py). ``seen`` holds the
+        cells already written in this column (with the same flags): a repeated value is written
+        from it."""
+        try:
+            key = (value.__class__, value)
+            tail = seen.get(key) if seen is not None else None
+        except TypeError:  # an unhashable value
+            key, tail = None, None
+        if tail is None:
+            value, quote, style = self._prepare(value, header, literal, locked, date, number_format)
+            index = self._style_ids.get(style)
+            if index is None:  # registered when first written, as openpyxl does: the same indexes
+                index = self._style_ids[style] = self.wb._cell_styles.add(StyleArray(self._style(ws, *style)))
+            tail = rows_text.cell_tail(index, value, quote)
+            if seen is not None and key is not None:
+                seen[key] = tail
+        return f'<c r="{ref}"{tail}'
 
     def _prepare(self, value: Any, header: bool, literal: bool, locked: bool, date: bool,
                  number_format: str | None) -> tuple[Any, bool, tuple[bool, bool, str | None, bool]]:
@@ -403,10 +416,12 @@ class _Book:
         refs = rows_text.letters(max([len(headers), *map(len, rows), *map(len, extra)]))
         text: list[str] = []
         number = FIRST_ROW
+        seen: list[dict[Any, str]] = [{} for _ in refs]  # per column: each distinct value written once
         for row in rows:
             text.append(rows_text.row_xml(number, [
                 self.cell_xml(ws, f"{ref}{number}", v, literal=i in literal, locked=i in locked or not locked,
-                              date=i in dates, number_format=formats.get(i)) for i, (ref, v) in enumerate(zip(refs, row))],
+                              date=i in dates, number_format=formats.get(i), seen=seen[i])
+                for i, (ref, v) in enumerate(zip(refs, row))],
                 heights[number - HEADER_ROW]))
             number += 1
         for head, body in blocks:

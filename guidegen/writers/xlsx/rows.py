@@ -37,23 +37,28 @@ def text(value: str) -> str:
 def cell_xml(ref: str, style: int, value: Any, as_text: bool = False) -> str:
     """One ``<c>`` element with style index ``style``; ``as_text`` keeps a string a string even
     when it starts like a formula (the caller has given it a quote-prefix style)."""
+    return f'<c r="{ref}"{cell_tail(style, value, as_text)}'
+
+
+def cell_tail(style: int, value: Any, as_text: bool = False) -> str:
+    """A ``<c>`` element after its reference: the same for every cell with this value and style."""
     if value is None:
-        return f'<c r="{ref}" s="{style}" t="n"></c>'
+        return f' s="{style}" t="n"></c>'
     if isinstance(value, str):
         if not value:
-            return f'<c r="{ref}" s="{style}" t="inlineStr"></c>'
+            return f' s="{style}" t="inlineStr"></c>'
         if not as_text and len(value) > 1 and value.startswith("="):
-            return f'<c r="{ref}" s="{style}"><f>{text(value[1:])}</f><v></v></c>'
+            return f' s="{style}"><f>{text(value[1:])}</f><v></v></c>'
         if not as_text and value in _ERROR_CODES:
-            return f'<c r="{ref}" s="{style}" t="e"><v>{value}</v></c>'
+            return f' s="{style}" t="e"><v>{value}</v></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text(value)}</t></is></c>'
+        return f' s="{style}" t="inlineStr"><is><t{space}>{text(value)}</t></is></c>'
     if isinstance(value, bool):
-        return f'<c r="{ref}" s="{style}" t="b"><v>{value:d}</v></c>'
+        return f' s="{style}" t="b"><v>{value:d}</v></c>'
     if isinstance(value, (int, float, Decimal)):
-        return f'<c r="{ref}" s="{style}" t="n"><v>{_number(value)}</v></c>'
+        return f' s="{style}" t="n"><v>{_number(value)}</v></c>'
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-        return f'<c r="{ref}" s="{style}" t="n"><v>{_number(to_excel(value))}</v></c>'
+        return f' s="{style}" t="n"><v>{_number(to_excel(value))}</v></c>'
     raise TypeError(f"cannot write {type(value).__name__} to a cell")
 
 
