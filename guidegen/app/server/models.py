@@ -22,6 +22,10 @@ class GuideRequest(Engagement):
     """Every parameter of one guide, as in a project file. ``out`` and ``template`` are not
     accepted: a request never names a path on the server."""
 
+    # Built now, not on first use: FastAPI wraps a request-body model in its own adapter, and a
+    # model whose validator is still deferred makes pydantic warn about the body's alias there.
+    model_config = ConfigDict(defer_build=False)
+
     blueprint: Id = Field(description="Integration type: a blueprint id (see GET /api/v1/types).")  # type: ignore[assignment]
     languages: list[Lang] | None = Field(
         None, description="Render the guide in each of these languages (overrides 'lang'), e.g. [zh, en]."
