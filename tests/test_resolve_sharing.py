@@ -65,3 +65,18 @@ def test_a_product_name_is_never_taken_from_another_guides_rows(tmp_path: Path) 
     b = resolve_guide(loaded, Engagement(lang="en", software="BetaSend", date=FIXED_DATE)).guide
     text_b = b.model_dump_json()
     assert "AlphaMail" not in text_b and "BetaSend" in text_b and "AlphaMail" in a.model_dump_json()
+
+
+def test_a_row_without_placeholders_is_shared_across_products_and_one_with_them_follows_the_product(tmp_path: Path) -> None:
+    text = '"Copy from {{ software }}"'
+    path = _blueprint(tmp_path, lambda t: t.replace("rule: {zh: \"转小写、去空格\", en: \"Lower-case and trim\"}",
+                                                     f"rule: {{zh: {text}, en: {text}}}", 1))
+    loaded = load_blueprint(path)
+    guides = {name: resolve_guide(loaded, Engagement(software=name, lang="en", date=FIXED_DATE)).guide
+              for name in ("Acme Mail", "Zeta Send")}
+    first, second = (_rows(g) for g in guides.values())
+    templated = [k for k, r in first.items() if r.rule and r.rule.startswith("Copy from")]
+    assert templated and all(first[k].rule == "Copy from Acme Mail" and second[k].rule == "Copy from Zeta Send"
+                             for k in templated)
+    plain = [k for k in first if k not in templated]
+    assert plain and all(first[k] is second[k] for k in plain)  # one converted row, shared

@@ -66,6 +66,7 @@ class _Context:
     cited: dict[str, None] = field(default_factory=dict)
     _memo: dict[str, str] | None = None
     level_dependent: bool = False  # a text just finished used the complexity or the scenario
+    templated: bool = False  # a text just finished may use a placeholder
     traits: frozenset[str] | None = None  # the blueprint's traits; None: every item applies  # source ids cited by converted items, in order
 
     @property
@@ -88,6 +89,8 @@ class _Context:
                 )
         source = chosen or ""
         level_dependent = "{" in source and ("complexity" in source or "scenario" in source)
+        if "{" in source:
+            self.templated = True
         memo = self.memo
         done = None if level_dependent else memo.get(source)
         if done is not None:
@@ -110,6 +113,15 @@ class _Context:
         scenario; the selection of rows does, and is made every time)."""
         key = ("rows",) + self._memo_key()
         found = _TEXT_MEMO.setdefault(key, {})
+        if len(found) > 500_000:
+            found.clear()
+        return found  # type: ignore[return-value]
+
+    @property
+    def plain_rows_memo(self) -> dict[tuple[int, int], tuple[Any, Any, Any]]:
+        """Converted mapping rows with no placeholder in any text: the same for every placeholder
+        value, so shared by language alone."""
+        found = _TEXT_MEMO.setdefault(("plain rows", self.lang), {})
         if len(found) > 500_000:
             found.clear()
         return found  # type: ignore[return-value]
@@ -649,22 +661,22 @@ def _raci(team: list[model.TeamMember], phases: list[model.Phase]) -> list[model
 def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
     spec = blueprint.data
     entities = []
-    shared = ctx.rows_memo
+    shared, plain = ctx.rows_memo, ctx.plain_rows_memo
     for entity, path in ctx.selected(spec.entities, ("data", "entities")):
         rows = []
         for f, fpath in ctx.selected(entity.fields, path + ("fields",)):
-            hit = shared.get((id(entity), id(f)))
+            hit = plain.get((id(entity), id(f))) or shared.get((id(entity), id(f)))
             if hit is not None and hit[0] is entity and hit[1] is f:
                 for source in f.sources:
                     ctx.cited.setdefault(source, None)
                 rows.append(hit[2])
                 continue
             errors, warnings = len(ctx.errors), len(ctx.warnings)
-            ctx.level_dependent = False
+            ctx.level_dependent = ctx.templated = False
             row = _row(ctx, entity, f, fpath)
             # rows with problems (reported every time) or with texts that name the level are not shared
             if len(ctx.errors) == errors and len(ctx.warnings) == warnings and not ctx.level_dependent:
-                shared[(id(entity), id(f))] = (entity, f, row)
+                (shared if ctx.templated else plain)[(id(entity), id(f))] = (entity, f, row)
             rows.append(row)
         entities.append(ctx.convert(entity, model.Entity, path, fields=rows))
     return ctx.convert(spec, model.DataSpec, ("data",), entities=entities)
