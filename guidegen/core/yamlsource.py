@@ -247,7 +247,7 @@ class _Builder:
                 frame.size += 1
                 self._expanded += 1
                 if self._expanded > max_expanded:
-                    self._count(frame, loc, 0)  # reports it
+                    raise self._too_expanded(loc)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) >= self._max_depth:
                     raise UserError.single(self.loc(event.start_mark), "the document is nested too deeply",
@@ -288,14 +288,17 @@ class _Builder:
             return parent.value.path + (len(parent.value),)
         return parent.value.path + ((parent.key,) if parent.key is not _NO_KEY else ())
 
-    def _count(self, frame: _Frame, loc: Location, size: int = 1) -> None:
+    def _count(self, frame: _Frame, loc: Location, size: int) -> None:
         """Count a value added to ``frame`` against the alias-expansion budget."""
         frame.size += size
         self._expanded += size
         if self._expanded > self._max_expanded:
-            raise UserError.single(loc, "the document expands to too many values (alias/anchor bomb?)",
-                                   expected=f"at most {self._max_expanded:,} values after expanding aliases",
-                                   given=f"more than {self._max_expanded:,} values")
+            raise self._too_expanded(loc)
+
+    def _too_expanded(self, loc: Location) -> UserError:
+        return UserError.single(loc, "the document expands to too many values (alias/anchor bomb?)",
+                                expected=f"at most {self._max_expanded:,} values after expanding aliases",
+                                given=f"more than {self._max_expanded:,} values")
 
     def _add(self, stack: list[_Frame], value: Any, loc: Location, size: int, event: Any) -> Any:
         frame = stack[-1]

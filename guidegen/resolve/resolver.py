@@ -88,9 +88,9 @@ class _Context:
                     Problem(self.where(path), f"no '{self.lang}' text; the other language is shown", severity="warning")
                 )
         source = chosen or ""
-        level_dependent = "{" in source and ("complexity" in source or "scenario" in source)
-        if "{" in source:
-            self.templated = True
+        templated = "{" in source
+        level_dependent = templated and ("complexity" in source or "scenario" in source)
+        self.templated = self.templated or templated
         memo = self.memo
         done = None if level_dependent else memo.get(source)
         if done is not None:
@@ -665,7 +665,8 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
     for entity, path in ctx.selected(spec.entities, ("data", "entities")):
         rows = []
         for f, fpath in ctx.selected(entity.fields, path + ("fields",)):
-            hit = plain.get((id(entity), id(f))) or shared.get((id(entity), id(f)))
+            key = (id(entity), id(f))
+            hit = plain.get(key) or shared.get(key)
             if hit is not None and hit[0] is entity and hit[1] is f:
                 for source in f.sources:
                     ctx.cited.setdefault(source, None)
@@ -676,7 +677,7 @@ def _data(ctx: _Context, blueprint: bp.Blueprint) -> model.DataSpec:
             row = _row(ctx, entity, f, fpath)
             # rows with problems (reported every time) or with texts that name the level are not shared
             if len(ctx.errors) == errors and len(ctx.warnings) == warnings and not ctx.level_dependent:
-                (shared if ctx.templated else plain)[(id(entity), id(f))] = (entity, f, row)
+                (shared if ctx.templated else plain)[key] = (entity, f, row)
             rows.append(row)
         entities.append(ctx.convert(entity, model.Entity, path, fields=rows))
     return ctx.convert(spec, model.DataSpec, ("data",), entities=entities)

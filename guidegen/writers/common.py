@@ -47,6 +47,12 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
     return out.getvalue()
 
 
+def cell_key(value: L.Cell) -> str | tuple[str, ...]:
+    """A layout cell as a dictionary key (a list cell as a tuple): writers convert each distinct
+    cell of a column once."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def gantt_week_labels(gantt: L.Gantt) -> list[str]:
     """One label per week column of the timeline: the Monday's date when the plan has a start
     date, else the week number ("W3" / "周3")."""

@@ -9,7 +9,7 @@ from guidegen.document import layout as L
 from guidegen.guide.model import Guide
 from guidegen.core.text import clean_text, escape_markdown
 from guidegen.writers import WriterOptions
-from guidegen.writers.common import markdown_to_plain, starts_with_list
+from guidegen.writers.common import cell_key, markdown_to_plain, starts_with_list
 
 # A nominal Monday for plans without a start date: Mermaid needs dates, and with this anchor
 # the axis format "%W" prints the plan's own week numbers (2024-01-01 is week 1).
@@ -91,7 +91,7 @@ def _table_rows(table: L.Table, out: list[str]) -> None:
     for row in table.rows:
         cells = []
         for value, col, seen in zip(row, table.columns, done):
-            key = tuple(value) if isinstance(value, list) else value
+            key = cell_key(value)
             text = seen.get(key)
             if text is None:
                 text = seen[key] = _cell(value, col.literal)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from guidegen.document import layout as L
+from guidegen.writers.common import cell_key
 from guidegen.writers.docx import metrics
 from guidegen.writers.docx.inline import (
     BlockStyles,
@@ -135,7 +136,7 @@ def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
         seen_tokens: dict[L.Cell | tuple[str, ...], list[int]] = {}
         for row in rows:
             cell = row[index]
-            key = tuple(cell) if isinstance(cell, list) else cell
+            key = cell_key(cell)
             known = seen.get(key)
             if known is not None:
                 widths.append(known)
@@ -322,7 +323,7 @@ def build_table(ctx: Context, table: L.Table, available: int, border_color: str,
         keep = "<w:cantSplit/>" if not _very_tall(values, widths, size, east_asian) else ""
         parts.append(f"<w:tr><w:trPr>{keep}</w:trPr>")
         for value, column, opening, space, seen in zip(values, table.columns, cell_open, room, done):
-            key = tuple(value) if isinstance(value, list) else value
+            key = cell_key(value)
             xml = seen.get(key)
             if xml is None:
                 xml = seen[key] = _cell_xml(ctx, value, column, styles, list_style, space, size, east_asian)
