@@ -11,11 +11,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from guidegen.writers import WriterOptions
 from guidegen.writers.docx import write_docx
-from guidegen.writers.docx.package import MalformedPart, finish_part
+from guidegen.writers.common import normalize_zip
+from guidegen.writers.docx.package import MalformedPart, finish_chunks, finish_part
 
 from conftest import available_builtins, guide_for, need_tool
 
@@ -109,3 +112,33 @@ def test_the_root_gets_the_namespaces_the_body_uses() -> None:
     fixed = finish_part("word/document.xml", b'<?xml version="1.0"?>\n<w:document xmlns:w="urn:w"><w:body/></w:document>')
     root = etree.fromstring(fixed)
     assert "r" in root.nsmap and root.nsmap["w"] == "urn:w"
+
+
+_PART = ('<?xml version="1.0"?>\n<w:document xmlns:w="urn:w"><w:body><!--BODY-->'
+         '<w:p><w:r><w:t>客户 → Account__c &amp; “quotes”</w:t></w:r></w:p><w:p/></w:body></w:document>').encode()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(_PART)), max_size=8))
+def test_a_part_streamed_in_chunks_is_written_as_the_part_held_whole(cuts: list[int]) -> None:
+    """The body is streamed into the package a chunk at a time (cut anywhere, even inside a
+    character): the package holds the same bytes as when the part is spliced whole."""
+    head, marker, tail = _PART.partition(b"<!--BODY-->")
+    base = io.BytesIO()
+    with zipfile.ZipFile(base, "w") as z:
+        z.writestr("word/document.xml", head + marker + b"</w:body></w:document>")
+    body = tail[: -len(b"</w:body></w:document>")]
+    edges = sorted({0, len(body), *(min(c, len(body)) for c in cuts)})
+    chunks = [body[a:b] for a, b in zip(edges, edges[1:])]
+    date = (2026, 11, 25, 0, 0, 0)
+    whole = normalize_zip(base.getvalue(), date, {"word/document.xml": (marker, body)}, finish_chunks)
+    streamed = normalize_zip(base.getvalue(), date, {"word/document.xml": (marker, iter(chunks))}, finish_chunks)
+    assert streamed == whole
+    part = zipfile.ZipFile(io.BytesIO(streamed)).read("word/document.xml")
+    assert b"xmlns:r=" in part and etree.fromstring(part).find(".//{urn:w}t").text.startswith("客户")
+
+
+def test_a_malformed_chunk_is_an_internal_error() -> None:
+    chunks = iter([b'<w:document xmlns:w="urn:w"><w:body>', b"<w:p>", b"</w:body></w:document>"])
+    with pytest.raises(MalformedPart):
+        list(finish_chunks("word/document.xml", chunks))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import zipfile
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from guidegen.core.markdown import (  # noqa: F401 - re-exported for the writers
     URL_RE,
@@ -21,29 +22,37 @@ from guidegen.core.markdown import (  # noqa: F401 - re-exported for the writers
 from guidegen.document import layout as L
 
 
-def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int],
-                  splices: dict[str, tuple[bytes, bytes]] | None = None,
-                  finish: Callable[[str, bytes], bytes] | None = None) -> bytes:
+Chunks = Iterable[bytes]
+Splices = dict[str, tuple[bytes, "bytes | Chunks"]]
+
+
+def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int], splices: Splices | None = None,
+                  finish: Callable[[str, Iterator[bytes]], Chunks] | None = None) -> bytes:
     """Rewrite a zip package with fixed timestamps, so that equal inputs give equal bytes;
-    ``splices`` put prepared content in place of a marker in the named parts, and ``finish``
-    then checks (and may complete) each spliced part."""
+    ``splices`` put prepared content (bytes, or chunks of bytes streamed into the package so
+    that a large part is never held whole) in place of a marker in the named parts, and
+    ``finish`` then passes each spliced part's chunks on, checked (and perhaps completed)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
-            if splices and info.filename in splices:
-                marker, replacement = splices[info.filename]
-                if marker not in content:
-                    raise ValueError(f"marker missing in {info.filename}")
-                content = content.replace(marker, replacement, 1)
-                if finish is not None:
-                    content = finish(info.filename, content)
             fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
             fixed.create_system = 0
-            target.writestr(fixed, content)
+            if not splices or info.filename not in splices:
+                target.writestr(fixed, content)
+                continue
+            marker, replacement = splices[info.filename]
+            head, found, tail = content.partition(marker)
+            if not found:
+                raise ValueError(f"marker missing in {info.filename}")
+            chunks: Iterator[bytes] = itertools.chain(
+                (head,), (replacement,) if isinstance(replacement, bytes) else replacement, (tail,))
+            with target.open(fixed, "w") as stream:
+                for chunk in (finish(info.filename, chunks) if finish is not None else chunks):
+                    stream.write(chunk)
     return out.getvalue()
 
 

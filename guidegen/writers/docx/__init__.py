@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from docx.document import Document as DocxDocument
 from lxml import etree
@@ -118,14 +119,14 @@ class _Writer:
             self.break_before = False
         self.parts.append(text)
 
-    def body_xml(self) -> bytes:
-        """The body, to be put in place of the marker when the package is written: building a
-        million elements into python-docx's tree, only to serialize them again, costs several
-        times more time and memory than writing the text once."""
+    def body_xml(self) -> Iterator[bytes]:
+        """The body as chunks of bytes, to be put in place of the marker when the package is
+        written: building a million elements into python-docx's tree, only to serialize them
+        again, costs several times more time and memory than writing the text once; and the
+        text is streamed into the package a chunk at a time, each chunk's parts freed as it goes."""
         self.document.element.body.insert(0, etree.Comment(BODY_MARKER))
-        data = "".join(self.parts).encode("utf-8")
-        self.parts.clear()
-        return data
+        parts, self.parts = self.parts, []
+        return _chunks(parts)
 
     def prose(self, text: str, lead: str | None = None) -> None:
         for p in markdown_xml(self.ctx, text, BlockStyles(self.styles["normal"]), lead):
@@ -460,6 +461,21 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     draft = _render(doc, options, {})
     pages = bookmark_pages(docx_to_pdf(draft, "--paginate"))
     return _render(doc, options, pages)
+
+
+BODY_CHUNK = 1 << 20  # characters of body text encoded and written at a time
+
+
+def _chunks(parts: list[str]) -> Iterator[bytes]:
+    """``parts`` joined and encoded a chunk at a time, emptying the list as it goes."""
+    while parts:
+        size = count = 0
+        while count < len(parts) and size < BODY_CHUNK:
+            size += len(parts[count])
+            count += 1
+        chunk = "".join(parts[:count]).encode("utf-8")
+        del parts[:count]
+        yield chunk
 
 
 def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | None) -> bytes:

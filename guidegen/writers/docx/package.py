@@ -12,6 +12,7 @@ import io
 from dataclasses import replace
 import zipfile
 from pathlib import Path
+from typing import Iterator
 from xml.parsers import expat
 
 import docx
@@ -21,7 +22,7 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from guidegen.core.errors import Location, UserError
-from guidegen.writers.common import normalize_zip
+from guidegen.writers.common import Splices, normalize_zip
 from guidegen.writers.docx.ooxml import el, sub, text_width
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -203,13 +204,13 @@ def set_properties(document: DocxDocument, title: str, subject: str, author: str
     props.version = version
 
 
-def save(document: DocxDocument, date: dt.date, splices: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
+def save(document: DocxDocument, date: dt.date, splices: Splices | None = None) -> bytes:
     """Serialize with fixed zip timestamps (the same inputs give the same bytes); ``splices``
-    replace a marker in a part with prepared content (part name -> (marker, content))."""
+    replace a marker in a part with prepared content (part name -> (marker, content or chunks))."""
     out = io.BytesIO()
     document.save(out)
     year = max(date.year, 1980)
-    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0), splices, finish_part)
+    return normalize_zip(out.getvalue(), (year, date.month, date.day, 0, 0, 0), splices, finish_chunks)
 
 
 class MalformedPart(RuntimeError):
@@ -219,9 +220,31 @@ class MalformedPart(RuntimeError):
 _REQUIRED_NAMESPACES = {b"w": nsmap["w"].encode(), b"r": nsmap["r"].encode()}
 
 
+def finish_chunks(name: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Complete and check a part assembled from text, chunk by chunk as it is written: the
+    root declares w: and r: (the body uses both, and a template's root may lack r:), and the
+    whole part parses as XML. The first chunk holds the root's start tag."""
+    # A streaming parse with namespaces (an unbound prefix is an error): no tree is built and
+    # the part is never held whole, which for a 10,000-field guide would take more memory
+    # than the rest of the writer.
+    parser = expat.ParserCreate(namespace_separator=" ")
+    try:
+        for number, chunk in enumerate(chunks):
+            if number == 0:
+                chunk = _declare_namespaces(chunk)
+            parser.Parse(chunk, False)
+            yield chunk
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise MalformedPart(f"{name} is not well-formed XML: {exc}") from None
+
+
 def finish_part(name: str, content: bytes) -> bytes:
-    """Complete and check a part assembled from text: the root declares w: and r: (the body
-    uses both, and a template's root may lack r:), and the whole part parses as XML."""
+    """:func:`finish_chunks` for a part held whole."""
+    return b"".join(finish_chunks(name, iter((content,))))
+
+
+def _declare_namespaces(content: bytes) -> bytes:
     start = content.index(b"<", content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0)
     end = content.index(b">", start)
     root_tag = content[start:end]
@@ -231,13 +254,6 @@ def finish_part(name: str, content: bytes) -> bytes:
         if root_tag.endswith(b"/"):
             end -= 1
         content = content[:end] + missing + content[end:]
-    # A streaming parse with namespaces (an unbound prefix is an error): no tree is built, which
-    # for a 10,000-field guide would take more memory than the rest of the writer.
-    parser = expat.ParserCreate(namespace_separator=" ")
-    try:
-        parser.Parse(content, True)
-    except expat.ExpatError as exc:
-        raise MalformedPart(f"{name} is not well-formed XML: {exc}") from None
     return content
 
 
