@@ -143,7 +143,8 @@ def test_a_broken_blueprint_is_reported_the_same_with_the_cache(env) -> None:
 
 
 def test_a_problem_in_a_blueprint_from_the_cache_still_names_its_line(env, tmp_path: Path) -> None:
-    """The cache keeps no locations: a problem found while rendering parses the file again."""
+    """The cache keeps no locations, and a render releases them once the blueprint is checked:
+    a problem found while rendering parses the file again to name its line."""
     folder, parses, store = env
     path = folder / "email-marketing.yaml"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -155,7 +156,8 @@ def test_a_problem_in_a_blueprint_from_the_cache_still_names_its_line(env, tmp_p
         code, _, err = run_cli("render", path, "--lang", "en", "--format", "md", "--out", tmp_path / "out", "--force")
         assert code == 0
         reports.append(err)
-    assert len(list(store.glob("*.pickle"))) == 1 and len(parses) == 2  # the second parse only to locate
+    # One parse to load and store, then one per render only to locate the problem.
+    assert len(list(store.glob("*.pickle"))) == 1 and len(parses) == 3
     assert f"email-marketing.yaml:{at - 1}:" in reports[1]  # the line of the title key
     assert reports[0] == reports[1]
 

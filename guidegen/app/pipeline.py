@@ -58,6 +58,7 @@ def load_for(engagement: Engagement, extra_dirs: tuple[str, ...] = ()) -> Loaded
     errors = reference_errors(loaded)
     if errors:
         raise UserError(errors)
+    loaded.release_source()  # a render needs the locations only to report a problem
     return loaded
 
 

@@ -119,6 +119,12 @@ class LoadedBlueprint:
             self.source = self.reload()
         return self.source if self.source is not None else LocDict()
 
+    def release_source(self) -> None:
+        """Free the located YAML (a large blueprint's locations take more memory than its
+        validated content) when it can be parsed again should a problem need locating."""
+        if self.reload is not None:
+            self.source = None
+
 
 PackChoice = Callable[[str], Sequence[Path]] | Sequence[Path]
 
@@ -129,27 +135,33 @@ def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoi
     UserError on any problem. A blueprint loaded before, unchanged with its fragments and packs,
     comes from the parsed-blueprint cache (:mod:`guidegen.blueprint.cache`)."""
     name = display or str(path)
-    if cache.enabled():
-        try:
-            data = budget.read_regular_file(path)
-        except (OSError, budget.BudgetExceeded):
-            data = None  # the uncached load below reports it properly
-        if data is not None:
-            pack_paths = list(packs(cache.type_id_of(data) or Path(path).stem) if callable(packs) else packs)
-            key = cache.entry_key(data, name, pack_paths)
-            if key is not None:
-                hit = cache.lookup(key)
-                if isinstance(hit, LoadedBlueprint):
-                    hit.reload = functools.partial(_reload_source, str(path), name, tuple(map(str, pack_paths)))
-                    return hit
-                loaded, fragments = _load(path, name, pack_paths)
-                cache.store(key, dataclasses.replace(loaded, source=None, reload=None), fragments)
-                return loaded
-    return _load(path, name, packs)[0]
+    loaded = _load_cached(path, name, packs) if cache.enabled() else None
+    return loaded if loaded is not None else _load(path, name, packs)[0]
+
+
+def _load_cached(path: str | Path, name: str, packs: PackChoice) -> LoadedBlueprint | None:
+    """The blueprint from the parsed-blueprint cache, or loaded and stored there; None when it
+    cannot be cached (the uncached load then reports any problem properly)."""
+    try:
+        data = budget.read_regular_file(path)
+    except (OSError, budget.BudgetExceeded):
+        return None
+    pack_paths = list(packs(cache.type_id_of(data) or Path(path).stem) if callable(packs) else packs)
+    key = cache.entry_key(data, name, pack_paths)
+    if key is None:
+        return None
+    hit = cache.lookup(key)
+    if isinstance(hit, LoadedBlueprint):
+        hit.reload = functools.partial(_reload_source, str(path), name, tuple(map(str, pack_paths)))
+        return hit
+    loaded, fragments = _load(path, name, pack_paths)
+    cache.store(key, dataclasses.replace(loaded, source=None, reload=None), fragments)
+    return loaded
 
 
 def _reload_source(path: str, name: str, packs: tuple[str, ...]) -> LocDict:
-    """The merged YAML of a blueprint that came from the cache (to locate a problem in it)."""
+    """The merged YAML of a loaded blueprint, parsed again to locate a problem in it (a
+    blueprint from the cache, or one whose located YAML was released)."""
     return _load(path, name, [Path(p) for p in packs])[0].raw
 
 
@@ -202,7 +214,8 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
         raise UserError(problems + problems_from_validation(exc, merged, Blueprint, name)) from None
     if problems:
         raise UserError(problems)
-    return LoadedBlueprint(blueprint, merged, name, files, applied), fragment_paths
+    reload = functools.partial(_reload_source, str(path), name, tuple(map(str, pack_paths or ())))
+    return LoadedBlueprint(blueprint, merged, name, files, applied, reload=reload), fragment_paths
 
 
 def display_path(path: Path) -> str:
@@ -333,11 +346,26 @@ def _item_loc(container: Any, pos: int) -> Location | None:
 
 
 def drop_omitted(value: Any) -> Any:
-    """Remove list items marked ``omit: true`` (after merging), everywhere in the tree."""
-    if isinstance(value, LocDict):
-        for key in list(value):
-            value[key] = drop_omitted(value[key])
-        return value
+    """Remove list items marked ``omit: true`` (after merging), everywhere in the tree. Only
+    containers are visited, and only a list that loses an item is rebuilt."""
+    if isinstance(value, LocList) and any(_omitted(item) for item in value):
+        rebuilt = LocList(loc=value.loc, path=value.path)
+        for item, loc in zip(value, value.locs):
+            if not _omitted(item):
+                rebuilt.append(drop_omitted(item))
+                rebuilt.locs.append(loc)
+        return rebuilt
+    if isinstance(value, (LocDict, LocList)):
+        for place, item in value.items() if isinstance(value, LocDict) else enumerate(value):
+            if isinstance(item, (LocDict, LocList)):
+                kept = drop_omitted(item)
+                if kept is not item:
+                    value[place] = kept  # an existing key or index: the size stays while iterated
+    return value
+
+
+def _omitted(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("omit") is True
     if isinstance(value, LocList):
         kept = LocList(loc=value.loc, path=value.path)
         for item, loc in zip(value, value.locs):
