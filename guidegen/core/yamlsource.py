@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -111,7 +111,7 @@ def load_yaml_text(text: str, name: str) -> Any:
     """Parse one YAML document into LocDict/LocList values; UserError on any problem."""
     builder = _Builder(name)
     try:
-        value = builder.build(_events(text))
+        value = builder.build(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
@@ -144,19 +144,6 @@ def syntax_hint(text: str, lines: list[int]) -> str | None:
             if re.match(r"^[^'\"#]*:\s", stripped) and not stripped.startswith(("'", '"', "{", "[")):
                 return "quote a value that contains ': ' (a colon and a space), e.g. note: \"Step 1: export\""
     return None
-
-
-def _events(text: str) -> Any:
-    """The parser's events, pulled straight from the (C) parser."""
-    loader = _Loader(text)
-    try:
-        while True:
-            event = loader.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                return
-            yield event
-    finally:
-        loader.dispose()
 
 
 # Plain scalars starting with one of these may be numbers, booleans, null or dates; every other
@@ -204,17 +191,32 @@ class _Builder:
     def loc(self, mark: Any) -> Location:
         return Location(self.name, mark.line + 1, mark.column + 1)
 
-    def build(self, events: Any) -> Any:
+    def build(self, text: str) -> Any:
+        """The value of the one YAML document in ``text``, its events pulled straight from the
+        (C) parser."""
+        loader = _Loader(text)
+        try:
+            return self._build(loader.get_event)
+        finally:
+            loader.dispose()
+
+    def _build(self, next_event: Callable[[], Any]) -> Any:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
         name = self.name
         max_expanded = self._max_expanded
-        for count, event in enumerate(events):
+        new_location = tuple.__new__  # Location(...) without the named tuple's Python-level __new__
+        count = -1
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent or event is None:
+                return root
+            count += 1
             if count > self._max_events:
                 raise over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
                     "YAML events (values, lists, mappings) in one file", self._max_events, f"more than {self._max_events:,}"))
-            kind = type(event)
             if kind is yaml.ScalarEvent:
                 text = event.value
                 if event.tag is None and (not event.implicit[0] or (text and text[0] not in _MAYBE_TYPED)):
@@ -227,7 +229,7 @@ class _Builder:
                     root, self.empty = value, value is None and text == ""
                     continue
                 mark = event.start_mark
-                loc = Location(name, mark.line + 1, mark.column + 1)
+                loc = new_location(Location, (name, mark.line + 1, mark.column + 1, None, None))
                 frame = stack[-1]
                 container = frame.value
                 key = frame.key
@@ -278,7 +280,6 @@ class _Builder:
                 if documents > 1:
                     raise UserError.single(self.loc(event.start_mark), "invalid YAML: expected a single document in the "
                                            "stream but found another document")
-        return root
 
     def _child_path(self, stack: list[_Frame]) -> tuple[Any, ...]:
         if not stack:
