@@ -13,7 +13,6 @@ import gc
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -685,6 +684,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the one place where bugs are reported
         if _State.debug or os.environ.get("GUIDEGEN_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             click.echo(

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import os
 import stat
-import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:  # zipfile (with bz2, lzma, shutil) is not needed to start the CLI
+    import zipfile
 
 FILE_BYTES_ENV = "GUIDEGEN_MAX_FILE_BYTES"
 ROWS_ENV = "GUIDEGEN_MAX_ROWS"
