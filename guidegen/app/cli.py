@@ -636,12 +636,12 @@ def export_contract_command(blueprint: str, entities: tuple[str, ...], out: str,
 def _check_arguments(argv: list[str]) -> None:
     """Arguments are text: a byte that is not UTF-8 (Python keeps it as a lone surrogate) is
     refused here rather than failing later in a writer."""
-    from guidegen.core.errors import Location, UserError
-
     for number, arg in enumerate(argv, 1):
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError as exc:
+            from guidegen.core.errors import Location, UserError
+
             raise UserError.single(Location("command line", path=f"argument {number}"), "argument is not valid UTF-8",
                                    expected="UTF-8 text", given=arg.encode("utf-8", "backslashreplace").decode("ascii")[:80],
                                    hint=f"byte at position {exc.start}: set a UTF-8 locale or retype the value") from None
@@ -658,19 +658,10 @@ def tune_gc() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, mapping user errors to exit 2 and bugs to exit 1."""
-    from guidegen.core.budget import BudgetSetting
-    from guidegen.core.errors import Location, UserError  # light: dataclasses only
-
     tune_gc()
     try:
         _check_arguments(sys.argv[1:] if argv is None else argv)
         cli.main(args=argv, prog_name="guidegen", standalone_mode=False)
-    except UserError as exc:
-        click.echo(exc.format(), err=True)
-        sys.exit(2)
-    except BudgetSetting as exc:
-        click.echo(UserError.single(Location(exc.source), f"invalid limit: {exc}", given=exc.given).format(), err=True)
-        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -683,6 +674,16 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the one place where bugs are reported
+        # Imported only now, so that --help does not load them (a command has loaded them already).
+        from guidegen.core.budget import BudgetSetting
+        from guidegen.core.errors import Location, UserError
+
+        if isinstance(exc, UserError):
+            click.echo(exc.format(), err=True)
+            sys.exit(2)
+        if isinstance(exc, BudgetSetting):
+            click.echo(UserError.single(Location(exc.source), f"invalid limit: {exc}", given=exc.given).format(), err=True)
+            sys.exit(2)
         if _State.debug or os.environ.get("GUIDEGEN_DEBUG"):
             import traceback
 
