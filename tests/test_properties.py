@@ -53,6 +53,37 @@ def test_loader_reads_back_whatever_a_yaml_writer_wrote(data) -> None:
     assert plain(loaded) == data
 
 
+def _same_places(value, node, path: tuple = ()) -> None:
+    """Every container, key and list item is where PyYAML's own composer puts it."""
+    def at(mark) -> tuple[int, int]:
+        return mark.line + 1, mark.column + 1
+
+    if isinstance(node, yaml.MappingNode):
+        assert (value.loc.line, value.loc.column) == at(node.start_mark) and value.path == path
+        for key_node, item_node in node.value:
+            key = load_yaml_text(yaml.serialize(key_node), "k.yaml")
+            assert (value.locs[key].line, value.locs[key].column) == at(key_node.start_mark)
+            _same_places(value[key], item_node, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        assert (value.loc.line, value.loc.column) == at(node.start_mark) and value.path == path
+        for index, item_node in enumerate(node.value):
+            assert (value.locs[index].line, value.locs[index].column) == at(item_node.start_mark)
+            _same_places(value[index], item_node, path + (index,))
+
+
+@settings(max_examples=150, deadline=None)
+@given(DATA.filter(lambda d: isinstance(d, (dict, list)) and d), st.sampled_from([False, None, True]))
+def test_the_loader_locates_every_key_and_item_where_the_yaml_composer_does(data, flow) -> None:
+    """Block, flow and mixed styles: each location the loader keeps is the one PyYAML's composer
+    gives the same node (line and column, 1-based), and each container knows its key path."""
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    try:
+        loaded = load_yaml_text(text, "gen.yaml")
+    except UserError:  # keys equal after YAML's typing: refused, as the test above checks
+        return
+    _same_places(loaded, yaml.compose(text, Loader=yaml.SafeLoader))
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=200))
 def test_loader_never_crashes_on_garbage_and_locates_what_it_refuses(raw: bytes) -> None:

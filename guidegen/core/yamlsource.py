@@ -206,20 +206,23 @@ class _Builder:
         documents = 0
         name = self.name
         max_expanded = self._max_expanded
-        new_location = tuple.__new__  # Location(...) without the named tuple's Python-level __new__
+        # Names used for every event, bound locally; a Location made without the named tuple's
+        # Python-level __new__, and only where it is kept (a mapping value takes its key's).
+        new_location, scalar_event, stream_end, no_key, maybe_typed = (
+            tuple.__new__, yaml.ScalarEvent, yaml.StreamEndEvent, _NO_KEY, _MAYBE_TYPED)
         count = -1
         while True:
             event = next_event()
             kind = type(event)
-            if kind is yaml.StreamEndEvent or event is None:
+            if kind is stream_end or event is None:
                 return root
             count += 1
             if count > self._max_events:
                 raise over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
                     "YAML events (values, lists, mappings) in one file", self._max_events, f"more than {self._max_events:,}"))
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 text = event.value
-                if event.tag is None and (not event.implicit[0] or (text and text[0] not in _MAYBE_TYPED)):
+                if event.tag is None and (not event.implicit[0] or (text and text[0] not in maybe_typed)):
                     value = text  # plainly a string (see _scalar)
                 else:
                     value = self._scalar(event)
@@ -228,28 +231,29 @@ class _Builder:
                 if not stack:
                     root, self.empty = value, value is None and text == ""
                     continue
-                mark = event.start_mark
-                loc = new_location(Location, (name, mark.line + 1, mark.column + 1, None, None))
                 frame = stack[-1]
                 container = frame.value
                 key = frame.key
                 # The common cases inline (what _add does for them); everything else through _add.
                 if type(container) is LocList:
+                    mark = event.start_mark
                     container.append(value)
-                    container.locs.append(loc)
-                elif key is _NO_KEY and type(value) is str and not (event.tag is None and event.implicit[0] and text == "<<"):
-                    frame.key, frame.key_loc = value, loc
-                elif type(key) is str and key not in container:
-                    frame.key = _NO_KEY
+                    container.locs.append(new_location(Location, (name, mark.line + 1, mark.column + 1, None, None)))
+                elif key is no_key and type(value) is str and not (event.tag is None and event.implicit[0] and text == "<<"):
+                    mark = event.start_mark
+                    frame.key = value
+                    frame.key_loc = new_location(Location, (name, mark.line + 1, mark.column + 1, None, None))
+                elif type(key) is str and frame.key_loc is not None and key not in container:
+                    frame.key = no_key
                     container[key] = value
-                    container.locs[key] = frame.key_loc or loc
+                    container.locs[key] = frame.key_loc
                 else:
-                    self._add(stack, value, loc, 1, event)
+                    self._add(stack, value, self.loc(event.start_mark), 1, event)
                     continue
                 frame.size += 1
                 self._expanded += 1
                 if self._expanded > max_expanded:
-                    raise self._too_expanded(loc)
+                    raise self._too_expanded(self.loc(event.start_mark))
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) >= self._max_depth:
                     raise UserError.single(self.loc(event.start_mark), "the document is nested too deeply",
@@ -262,11 +266,28 @@ class _Builder:
                 stack.append(_Frame(container, event.anchor))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
+                value = frame.value
                 if frame.anchor:
-                    self._anchors[frame.anchor] = (frame.value, frame.size)
-                root = self._add(stack, frame.value, frame.value.loc, frame.size, None) if stack else frame.value
+                    self._anchors[frame.anchor] = (value, frame.size)
                 if not stack:
-                    self.empty = False
+                    root, self.empty = value, False
+                    continue
+                parent = stack[-1]
+                container = parent.value
+                key = parent.key
+                # As for scalars, the common cases inline: a list item, or the value of a text key
+                # (whose path the value took from that key when it began).
+                if type(container) is LocList:
+                    container.append(value)
+                    container.locs.append(value.loc)
+                elif type(key) is str and parent.key_loc is not None and key not in container:
+                    parent.key = no_key
+                    container[key] = value
+                    container.locs[key] = parent.key_loc
+                else:
+                    self._add(stack, value, value.loc, frame.size, None)
+                    continue
+                self._count(parent, value.loc, frame.size)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in self._anchors:
                     raise UserError.single(self.loc(event.start_mark), f"invalid YAML: unknown alias '{event.anchor}'")
