@@ -257,6 +257,38 @@ def test_every_crm_pack_and_software_pack_pair_renders_and_validates(crm: Pack, 
         assert {p.side for p in g.meta.packs} == {"crm", "software"} and g.meta.neutral == []
         md = get_writer("md")(g, WriterOptions()).decode("utf-8")
         assert software.header.name in md and crm.header.name in md
+        if crm.header.id != "salesforce":  # no Salesforce custom-field name under another CRM
+            assert re.findall(r"\w+__c\b", md.replace("\\_", "_")) == []
+
+
+@pytest.mark.parametrize("logical,prefix,underscores,named", [
+    ("ERP_Subsidiary__c", "new_", False, "new_erpsubsidiary"),
+    ("Requested_Subsidiary__c", "erp_", True, "erp_requested_subsidiary"),
+    ("ERP_Order_Id__c", "erp_", True, "erp_order_id"),  # the prefix is not doubled
+    ("Tax_Number__c", "", True, "tax_number"),
+    ("__c", "new_", False, "__c"),  # the suffix alone, as a text mentions it
+    ("EcomCustomerId", "ecom_", True, "EcomCustomerId"),  # not a custom-field name
+])
+def test_a_crm_pack_names_an_unlisted_custom_field_by_its_rule(logical: str, prefix: str, underscores: bool,
+                                                                named: str) -> None:
+    from guidegen.blueprint.packs import CustomFieldNames
+
+    assert CustomFieldNames(prefix=prefix, underscores=underscores).name(logical) == named
+
+
+@pytest.mark.parametrize("crm,fragment,field", [
+    ("Dynamics 365", "Dataverse table and column logical names", "account.new_erpsubsidiary"),
+    ("HubSpot", "property internal names", "companies.erp_subsidiary"),
+    ("Salesforce", "CRM field names follow Salesforce", "Account.ERP_Subsidiary__c"),
+])
+def test_a_software_pack_states_the_crm_naming_of_the_crm_named_and_adds_fields_in_it(crm: str, fragment: str,
+                                                                                        field: str) -> None:
+    """NetSuite adds CRM-side fields no CRM pack lists (the customer's subsidiary); its reference
+    note says how the CRM names things through the CRM pack's own sentence."""
+    g = guide("erp", "en", software="NetSuite", crm=crm)
+    md = get_writer("md")(g, WriterOptions()).decode("utf-8").replace("\\_", "_")
+    background = next(line for line in md.splitlines() if "This guide is written for Oracle NetSuite" in line)
+    assert fragment in background and field in md
 
 
 def test_the_server_renders_with_the_packs_the_request_names_and_warns_about_unknown_ones() -> None:

@@ -50,6 +50,25 @@ class PackHeader(Strict):
                                  "in every guide rendered with the pack and in no other.")
 
 
+class CustomFieldNames(Strict):
+    """How the product names a custom field the integration creates (CRM packs). The blueprints'
+    logical CRM names follow Salesforce, where a custom field ends in ``__c``: such a name that
+    no rename lists (a software pack may add one) becomes ``prefix`` + the name without ``__c``,
+    in lower case — ``Account.ERP_Subsidiary__c`` -> ``account.new_erpsubsidiary``."""
+
+    prefix: str = Field("", pattern=r"^[a-z0-9_]*$", description="Put before the name unless it already starts with it, "
+                        "e.g. new_ (a Dataverse publisher prefix) or erp_.")
+    underscores: bool = Field(True, description="Keep the name's underscores (false: drop them, as Dataverse "
+                              "logical names of this pack do).")
+
+    def name(self, logical: str) -> str:
+        stem = logical[:-3] if logical.endswith("__c") else ""
+        if not stem or not stem[0].isalpha():
+            return logical
+        stem = (stem if self.underscores else stem.replace("_", "")).lower()
+        return stem if stem.startswith(self.prefix) else self.prefix + stem
+
+
 class Renames(Strict):
     """Logical names -> the product's names, on the pack's side."""
 
@@ -58,6 +77,9 @@ class Renames(Strict):
     fields: dict[str, str] = Field(default_factory=dict, description="Field names as the mapping column of the pack's "
                                    "side writes them; a CRM pack's key '*.Field' matches the field on any object.")
     sources: list[Id] = Field(default_factory=list, description="Ids of the pack's sources the product's names come from.")
+    custom_fields: CustomFieldNames | None = Field(None, description="CRM packs: how a custom field that no rename lists "
+                                                   "is named (applied after every rename; a type's rule replaces the "
+                                                   "shared one).")
 
 
 class PackPart(Strict):
@@ -235,11 +257,16 @@ def apply_renames(tree: LocDict, applied: AppliedPack, type_id: str) -> None:
     """Apply a pack's renames (its shared ones, then its part for this type). The loader merges
     every pack's overlay first and renames afterwards, the CRM pack last, so what a software
     pack says about the CRM side (in the blueprint's logical names) is renamed too."""
+    rule = None
     for part, at in _parts(applied.raw, type_id):
         renames = part.get("renames")
         if isinstance(renames, LocDict):
             _rename(tree, applied.header.side, renames, at + ("renames",), applied)
             applied.cited += [s for s in renames.get("sources") or [] if isinstance(s, str)]
+            if isinstance(renames.get("custom_fields"), dict):
+                rule = CustomFieldNames.model_validate(dict(renames["custom_fields"]))
+    if rule is not None:  # last, so that no listed rename is pre-empted
+        _rename(tree, applied.header.side, LocDict(), (), applied, custom=rule)
 
 
 def _parts(raw: LocDict, type_id: str) -> list[tuple[Any, tuple[Any, ...]]]:
@@ -276,7 +303,8 @@ def identifier_like(name: str) -> bool:
 
 
 class _Renamer:
-    def __init__(self, renames: LocDict) -> None:
+    def __init__(self, renames: LocDict, custom: CustomFieldNames | None = None) -> None:
+        self.custom = custom
         self.objects: dict[str, str] = dict(renames.get("objects") or {})
         # "A / B": "a / b" also renames A and B where they appear alone (an entity a pack adds
         # may name one of the two objects)
@@ -319,8 +347,12 @@ class _Renamer:
             if rest in self.wild:
                 self.used.add(("fields", "*." + rest))
                 return f"{self.obj(obj)}.{self.wild[rest]}"
-            if obj in self.objects:
+            if obj in self.objects or obj in self.parts:
                 return f"{self.obj(obj)}.{rest}"
+            if self.custom is not None and "." not in rest:
+                return f"{obj}.{self.custom.name(rest)}"
+        elif self.custom is not None:
+            return self.custom.name(name)
         return name
 
     def text(self, value: str) -> str:
@@ -333,16 +365,16 @@ class _Renamer:
                 return self.wild[token]
             if token in self.bare:
                 return self.bare[token]
-            if "." in token:
-                renamed = self.field(token)
-                return renamed
+            if "." in token or (self.custom is not None and identifier_like(token)):
+                return self.field(token)
             return token
 
         return _IDENT_TOKEN.sub(one, value)
 
 
-def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], applied: AppliedPack) -> None:
-    r = _Renamer(renames)
+def _rename(tree: LocDict, side: str, renames: LocDict, at: tuple[Any, ...], applied: AppliedPack,
+            custom: CustomFieldNames | None = None) -> None:
+    r = _Renamer(renames, custom)
     overview = tree.get("overview")
     scope = overview.get("scope") if isinstance(overview, dict) else None
     for obj in (scope.get("objects") or []) if isinstance(scope, dict) else []:
