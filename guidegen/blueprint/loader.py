@@ -152,11 +152,16 @@ def _load_cached(path: str | Path, name: str, packs: PackChoice) -> LoadedBluepr
         return None
     hit = cache.lookup(key)
     if isinstance(hit, LoadedBlueprint):
-        hit.reload = functools.partial(_reload_source, str(path), name, tuple(map(str, pack_paths)))
+        hit.reload = _reloader(path, name, pack_paths)
         return hit
     loaded, fragments = _load(path, name, pack_paths)
     cache.store(key, dataclasses.replace(loaded, source=None, reload=None), fragments)
     return loaded
+
+
+def _reloader(path: str | Path, name: str, packs: Sequence[Path | str]) -> Callable[[], LocDict]:
+    """What parses the blueprint again, with the same packs (picklable, unlike a closure)."""
+    return functools.partial(_reload_source, str(path), name, tuple(map(str, packs)))
 
 
 def _reload_source(path: str, name: str, packs: tuple[str, ...]) -> LocDict:
@@ -214,7 +219,7 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
         raise UserError(problems + problems_from_validation(exc, merged, Blueprint, name)) from None
     if problems:
         raise UserError(problems)
-    reload = functools.partial(_reload_source, str(path), name, tuple(map(str, pack_paths or ())))
+    reload = _reloader(path, name, pack_paths or ())
     return LoadedBlueprint(blueprint, merged, name, files, applied, reload=reload), fragment_paths
 
 

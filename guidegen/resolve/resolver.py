@@ -111,20 +111,13 @@ class _Context:
     def rows_memo(self) -> dict[tuple[int, int], tuple[Any, Any, Any]]:
         """Converted mapping rows, shared like the texts (rows do not depend on complexity or
         scenario; the selection of rows does, and is made every time)."""
-        key = ("rows",) + self._memo_key()
-        found = _TEXT_MEMO.setdefault(key, {})
-        if len(found) > 500_000:
-            found.clear()
-        return found  # type: ignore[return-value]
+        return _rows_memo(("rows",) + self._memo_key())
 
     @property
     def plain_rows_memo(self) -> dict[tuple[int, int], tuple[Any, Any, Any]]:
         """Converted mapping rows with no placeholder in any text: the same for every placeholder
         value, so shared by language alone."""
-        found = _TEXT_MEMO.setdefault(("plain rows", self.lang), {})
-        if len(found) > 500_000:
-            found.clear()
-        return found  # type: ignore[return-value]
+        return _rows_memo(("plain rows", self.lang))
 
     def _memo_key(self) -> tuple[Any, ...]:
         """Language and placeholder values, less the complexity and scenario: a text that uses
@@ -216,6 +209,14 @@ def _annotations(cls: type[BaseModel]) -> dict[str, Any]:
     return {name: f.annotation for name, f in cls.model_fields.items()}
 
 _TEXT_MEMO: dict[tuple[Any, ...], dict[str, str]] = {}
+
+
+def _rows_memo(key: tuple[Any, ...]) -> dict[tuple[int, int], tuple[Any, Any, Any]]:
+    """One of the shared memos of converted mapping rows, emptied when it grows too large."""
+    found = _TEXT_MEMO.setdefault(key, {})
+    if len(found) > 500_000:
+        found.clear()
+    return found  # type: ignore[return-value]
 _LEVEL_VARIABLES = ("complexity", "scenario")
 
 
