@@ -52,8 +52,11 @@ class Measure:
     whole: list[int]  # identifiers and code values unbroken
     most: list[int]  # three in four of a column's identifiers unbroken
     label: list[int]  # short cells (a name, a week range) on one line
-    paragraphs: list[list[list[int]]]  # per sampled row, per column: the width of each paragraph
+    # Per distinct sampled row (rows whose every cell measures the same count once), per column:
+    # the width of each paragraph; and how many sampled rows each stands for.
+    paragraphs: list[list[list[int]]]
     weights: list[float]
+    counts: list[int]
     sized: dict[int, list[int]] = field(default_factory=dict)  # column_widths per available width
 
 
@@ -169,8 +172,17 @@ def measure_table(table: L.Table, size: int, east_asian: bool) -> Measure:
         most.append(max(low, tokens[(len(tokens) * 3) // 4] if tokens else 0) + CELL_MARGIN)
         label.append(short + CELL_MARGIN)
         columns.append(widths)
-    paragraphs = [list(row) for row in zip(*columns)] if columns else [[] for _ in rows]
-    return Measure(header, floor, whole, most, label, paragraphs, [c.weight for c in table.columns])
+    distinct: dict[tuple[tuple[int, ...], ...], int] = {}  # row -> its index in paragraphs
+    paragraphs: list[list[list[int]]] = []
+    counts: list[int] = []
+    for row in zip(*columns) if columns else ([] for _ in rows):
+        key = tuple(map(tuple, row))
+        at = distinct.setdefault(key, len(paragraphs))
+        if at == len(paragraphs):
+            paragraphs.append(list(row))
+            counts.append(0)
+        counts[at] += 1
+    return Measure(header, floor, whole, most, label, paragraphs, [c.weight for c in table.columns], counts)
 
 
 def _lines(paragraphs: list[int], width: float) -> float:
@@ -183,7 +195,7 @@ def _lines(paragraphs: list[int], width: float) -> float:
 
 def table_lines(m: Measure, widths: list[float]) -> float:
     """The table's estimated height in lines: every row is as tall as its tallest cell."""
-    return sum(max(_lines(cell, w) for cell, w in zip(row, widths)) for row in m.paragraphs)
+    return sum(max(_lines(cell, w) for cell, w in zip(row, widths)) * count for row, count in zip(m.paragraphs, m.counts))
 
 
 def column_widths(m: Measure, available: int) -> list[int]:
@@ -225,9 +237,9 @@ def _column_widths(m: Measure, available: int) -> list[int]:
     while spare >= step:
         gains = [0.0] * len(widths)
         wider = [w + step for w in widths]
-        for row, (top, tallest, second) in zip(m.paragraphs, tops):
+        for row, (top, tallest, second), count in zip(m.paragraphs, tops, m.counts):
             if top >= 0:
-                gains[top] += tallest - max(second, _lines(row[top], wider[top]))
+                gains[top] += (tallest - max(second, _lines(row[top], wider[top]))) * count
         best = max(range(len(widths)), key=lambda c: (gains[c], -c))
         if gains[best] <= 1e-3:
             break
