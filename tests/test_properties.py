@@ -53,6 +53,31 @@ def test_loader_reads_back_whatever_a_yaml_writer_wrote(data) -> None:
     assert plain(loaded) == data
 
 
+# Unquoted scalars that YAML 1.1 may read as booleans, null or numbers, and words that it reads as text.
+_TYPED = ("yes", "No", "TRUE", "false", "On", "OFF", "null", "Null", "~", "0", "-3", "0x1F", "1_000", "1.50", ".inf", "2026-11-25")
+PLAIN_SCALARS = st.one_of(st.sampled_from(_TYPED), st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True),
+                          st.from_regex(r"[0-9+.-][0-9a-z.:-]{0,10}", fullmatch=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(PLAIN_SCALARS, PLAIN_SCALARS), min_size=1, max_size=12))
+def test_unquoted_scalars_read_as_pyyaml_reads_them_however_often_they_repeat(pairs) -> None:
+    """Keys and values written without quotes, each perhaps several times (the loader reuses what
+    it resolved once): the same values as PyYAML's safe loader."""
+    lines = [f"- {{{key}: {value}}}\n- {value}\n- [{key}, {value}]" for key, value in pairs]
+    text = "\n".join(lines + lines) + "\n"
+    try:
+        expected = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return  # not a YAML document this test is about
+    try:
+        loaded = load_yaml_text(text, "gen.yaml")
+    except UserError as exc:  # a value PyYAML reads but the loader refuses (e.g. a key that is not text)
+        assert exc.problems
+        return
+    assert plain(loaded) == expected
+
+
 def _same_places(value, node, path: tuple = ()) -> None:
     """Every container, key and list item is where PyYAML's own composer puts it."""
     def at(mark) -> tuple[int, int]:

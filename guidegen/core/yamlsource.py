@@ -149,6 +149,10 @@ def syntax_hint(text: str, lines: list[int]) -> str | None:
 # Plain scalars starting with one of these may be numbers, booleans, null or dates; every other
 # plain scalar is text, which spares PyYAML's (slow) implicit resolver for most values.
 _MAYBE_TYPED = frozenset("0123456789+-.~yYnNtTfFoO=<")
+# The only plain scalars beginning with a letter that are not text (PyYAML's YAML 1.1 bool and
+# null resolvers).
+_TYPED_WORDS = frozenset(
+    "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split())
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -187,6 +191,7 @@ class _Builder:
         self._resolver = yaml.resolver.Resolver()
         self._anchors: dict[str, tuple[Any, int]] = {}
         self._expanded = 0
+        self._plain: dict[str, Any] = {}  # plain scalar -> its value, for values that cannot change
 
     def loc(self, mark: Any) -> Location:
         return Location(self.name, mark.line + 1, mark.column + 1)
@@ -208,8 +213,8 @@ class _Builder:
         max_expanded = self._max_expanded
         # Names used for every event, bound locally; a Location made without the named tuple's
         # Python-level __new__, and only where it is kept (a mapping value takes its key's).
-        new_location, scalar_event, stream_end, no_key, maybe_typed = (
-            tuple.__new__, yaml.ScalarEvent, yaml.StreamEndEvent, _NO_KEY, _MAYBE_TYPED)
+        new_location, scalar_event, stream_end, no_key, maybe_typed, plain = (
+            tuple.__new__, yaml.ScalarEvent, yaml.StreamEndEvent, _NO_KEY, _MAYBE_TYPED, self._plain)
         count = -1
         while True:
             event = next_event()
@@ -224,6 +229,8 @@ class _Builder:
                 text = event.value
                 if event.tag is None and (not event.implicit[0] or (text and text[0] not in maybe_typed)):
                     value = text  # plainly a string (see _scalar)
+                elif event.tag is None and text in plain:  # a plain scalar seen before (a key, true...)
+                    value = plain[text]
                 else:
                     value = self._scalar(event)
                 if event.anchor:
@@ -260,9 +267,20 @@ class _Builder:
                                            expected=f"at most {self._max_depth} levels",
                                            given=f"more than {self._max_depth} levels")
                 mapping = kind is yaml.MappingStartEvent
-                self._check_tag(event, _MAP_TAG if mapping else _SEQ_TAG)
-                path = self._child_path(stack)
-                container = (LocDict if mapping else LocList)(loc=self.loc(event.start_mark), path=path)
+                if event.tag is not None:
+                    self._check_tag(event, _MAP_TAG if mapping else _SEQ_TAG)
+                if stack:  # the key path in its own file
+                    parent = stack[-1]
+                    above = parent.value
+                    if type(above) is LocList:
+                        path = above.path + (len(above),)
+                    else:
+                        path = above.path + ((parent.key,) if parent.key is not no_key else ())
+                else:
+                    path = ()
+                mark = event.start_mark
+                container = (LocDict if mapping else LocList)(
+                    loc=new_location(Location, (name, mark.line + 1, mark.column + 1, None, None)), path=path)
                 stack.append(_Frame(container, event.anchor))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
@@ -301,14 +319,6 @@ class _Builder:
                 if documents > 1:
                     raise UserError.single(self.loc(event.start_mark), "invalid YAML: expected a single document in the "
                                            "stream but found another document")
-
-    def _child_path(self, stack: list[_Frame]) -> tuple[Any, ...]:
-        if not stack:
-            return ()
-        parent = stack[-1]
-        if isinstance(parent.value, LocList):
-            return parent.value.path + (len(parent.value),)
-        return parent.value.path + ((parent.key,) if parent.key is not _NO_KEY else ())
 
     def _count(self, frame: _Frame, loc: Location, size: int) -> None:
         """Count a value added to ``frame`` against the alias-expansion budget."""
@@ -382,13 +392,19 @@ class _Builder:
             tag = event.tag
         elif not event.implicit[0] or (event.value and event.value[0] not in _MAYBE_TYPED):
             return event.value  # quoted, block or plainly textual: a string
+        elif event.value[:1].isalpha() and event.value not in _TYPED_WORDS:
+            return event.value  # a word that is neither true/false nor null
         else:
             tag = self._resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _STR:
+                self._plain[event.value] = event.value
         if tag == _STR:
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = self._constructor.construct_object(node)
+            if event.tag is None and (value is None or type(value) in (bool, int)):
+                self._plain[event.value] = value  # immutable: shared by every later occurrence
             return WrittenFloat(value, event.value) if type(value) is float else value
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problems.append(Problem(self.loc(event.start_mark), f"invalid value: {exc}", given=event.value))
