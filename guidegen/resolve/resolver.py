@@ -703,7 +703,12 @@ def _row(ctx: _Context, entity: Any, f: Any, fpath: tuple[Any, ...]) -> model.Fi
 
 def effective_checks(f: Any) -> Checks:
     """The field's checks with the mapping's 'required' filled in where the checks do not say."""
-    checks = f.checks or Checks()
+    if f.checks is None:  # most fields: one shared value per 'required' (no row changes its checks)
+        return _REQUIRED_ONLY[f.required]
+    checks = f.checks
     if checks.required is None and f.required is not None:
         checks = checks.model_copy(update={"required": f.required})
     return checks
+
+
+_REQUIRED_ONLY = {required: Checks(required=required) for required in (None, True, False)}
