@@ -80,3 +80,26 @@ def test_a_row_without_placeholders_is_shared_across_products_and_one_with_them_
                              for k in templated)
     plain = [k for k in first if k not in templated]
     assert plain and all(first[k] is second[k] for k in plain)  # one converted row, shared
+
+
+def test_rows_share_one_set_of_given_field_names_and_an_assignment_changes_no_other_row() -> None:
+    """Pydantic keeps a set of the field names each instance was given (2 KB for a mapping row):
+    equal sets are shared. A frozen model cannot be assigned to; a guide model shares only a set
+    naming every field, so an assignment cannot add a name another instance would see."""
+    from guidegen.blueprint.schema import Task
+    from guidegen.core.text import LocalizedText
+    from guidegen.guide.model import Goal
+
+    loaded = load_blueprint(ROOT / "blueprints" / "types" / "email-marketing.yaml")
+    guide = resolve_guide(loaded, Engagement(lang="en", date=FIXED_DATE)).guide
+    rows = [r for e in guide.data.entities for r in e.fields]
+    assert len({id(r.__pydantic_fields_set__) for r in rows}) < len(rows) // 4
+    first, second = LocalizedText(en="a"), LocalizedText(en="b")
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__ == {"en"}
+    assert first.model_copy(update={"zh": "甲"}).model_fields_set == {"en", "zh"}
+    assert second.model_fields_set == {"en"}
+    partial = [Goal(id="G1", title="t", statement="s"), Goal(id="G2", title="t", statement="s")]
+    assert partial[0].__pydantic_fields_set__ is not partial[1].__pydantic_fields_set__
+    partial[0].kpi = "k"
+    assert "kpi" not in partial[1].model_fields_set
+    assert Task.model_config.get("frozen")

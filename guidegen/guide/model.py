@@ -12,6 +12,7 @@ neither the blueprint package nor the resolver.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,7 @@ from guidegen.content import items  # noqa: F401 - importing it registers every 
 from guidegen.content.declare import Declaration, Ident, IdList, Side
 from guidegen.content.declare import Text as TextMarker
 from guidegen.content.items import RaciCode  # noqa: F401 - re-exported
+from guidegen.core.text import share_fields_set
 from guidegen.core.vocab import Complexity, Lang, Scenario
 
 
@@ -26,6 +28,9 @@ class Node(BaseModel):
     """Base of every Guide model: unknown keys are bugs. Validators are built on first use."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        share_fields_set(self)
 
 
 SIDE = Side("guide", markers={TextMarker: str, Ident: str, IdList: list[str]}, bases={Declaration: Node},
