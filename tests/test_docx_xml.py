@@ -142,3 +142,20 @@ def test_a_malformed_chunk_is_an_internal_error() -> None:
     chunks = iter([b'<w:document xmlns:w="urn:w"><w:body>', b"<w:p>", b"</w:body></w:document>"])
     with pytest.raises(MalformedPart):
         list(finish_chunks("word/document.xml", chunks))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(st.sampled_from("<w:p>客户&;é→ "), max_size=30), st.booleans()), max_size=12),
+       st.integers(min_value=1, max_value=40))
+def test_body_parts_held_as_text_or_bytes_are_written_as_their_text(parts, chunk) -> None:
+    """The body keeps finished tables as UTF-8 bytes and the rest as text: the chunks written are
+    the whole body's text encoded once, however the parts mix and however small a chunk."""
+    from guidegen.writers import docx as writer
+
+    held = [text.encode("utf-8") if encoded else text for text, encoded in parts]
+    saved, writer.BODY_CHUNK = writer.BODY_CHUNK, chunk
+    try:
+        written = list(writer._chunks(list(held)))
+    finally:
+        writer.BODY_CHUNK = saved
+    assert b"".join(written) == "".join(text for text, _ in parts).encode("utf-8")

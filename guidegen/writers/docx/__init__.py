@@ -85,7 +85,7 @@ class _Writer:
     theme: Theme
     doc: L.Document
     sect_pr: etree._Element
-    parts: list[str] = field(default_factory=list)
+    parts: list[str | bytes] = field(default_factory=list)  # text; a table as UTF-8 bytes
     measures: dict[int, Measure] = field(default_factory=dict)
     # Paginated render: heading bookmark -> page ({} in the layout pass, placeholders shown);
     # None: no bookmarks, and the TOC is left for Word to fill in.
@@ -111,13 +111,15 @@ class _Writer:
             self.measures[key] = measure_table(table, self.theme.table_size, self.east_asian)
         return self.measures[key]
 
-    def add(self, element: etree._Element | str) -> None:
-        """Append body content (an element or WordprocessingML text) before the final sectPr."""
+    def add(self, element: etree._Element | str, final: bool = False) -> None:
+        """Append body content (an element or WordprocessingML text) before the final sectPr.
+        ``final``: no later step changes it (a table), so it is kept as UTF-8 bytes, which for
+        Chinese text take about half the memory of the string."""
         text = element if isinstance(element, str) else fragment(element, self.document.element.nsmap)
         if self.break_before:
             text = breaking_page_before(text)
             self.break_before = False
-        self.parts.append(text)
+        self.parts.append(text.encode("utf-8") if final else text)
 
     def body_xml(self) -> Iterator[bytes]:
         """The body as chunks of bytes, to be put in place of the marker when the package is
@@ -233,7 +235,7 @@ class _Writer:
         1 pt so that it cannot spill onto a page of its own."""
         nsmap = self.document.element.nsmap
         self.break_before = False  # the section starts on a new page anyway
-        if self.parts and self.spacer_at != len(self.parts) - 1:
+        if self.parts and self.spacer_at != len(self.parts) - 1 and isinstance(self.parts[-1], str):
             ended = ending_section(self.parts[-1], fragment(sect_pr, nsmap))
             if ended is not None:
                 self.parts[-1] = ended
@@ -278,7 +280,7 @@ class _Writer:
         if first == index or chars > KEPT_NOTE_CHARS * 2:
             return
         for at in range(starts[first], len(self.parts)):
-            if self.parts[at].startswith("<w:p>"):
+            if isinstance(self.parts[at], str) and self.parts[at].startswith("<w:p>"):
                 self.parts[at] = keeping_with_next(self.parts[at])
 
     def block(self, block: L.Block, width: int, keep_with_next: bool = False) -> None:
@@ -343,7 +345,7 @@ class _Writer:
         title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
         xml = build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.border_color,
                           self.measure(table), self.theme.table_size, self.east_asian, title)
-        self.add(keeping_with_next(xml) if keep_with_next else xml)
+        self.add(keeping_with_next(xml) if keep_with_next else xml, final=True)
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"], keep_next=keep_with_next))
         self.spacer_at = len(self.parts) - 1
@@ -463,17 +465,18 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     return _render(doc, options, pages)
 
 
-BODY_CHUNK = 1 << 20  # characters of body text encoded and written at a time
+BODY_CHUNK = 1 << 20  # characters (or bytes) of body text encoded and written at a time
 
 
-def _chunks(parts: list[str]) -> Iterator[bytes]:
-    """``parts`` joined and encoded a chunk at a time, emptying the list as it goes."""
+def _chunks(parts: list[str | bytes]) -> Iterator[bytes]:
+    """``parts`` (text, or text already encoded) joined and encoded a chunk at a time,
+    emptying the list as it goes."""
     while parts:
         size = count = 0
         while count < len(parts) and size < BODY_CHUNK:
             size += len(parts[count])
             count += 1
-        chunk = "".join(parts[:count]).encode("utf-8")
+        chunk = b"".join(part if isinstance(part, bytes) else part.encode("utf-8") for part in parts[:count])
         del parts[:count]
         yield chunk
 
