@@ -50,7 +50,7 @@ def share_fields_set(model: BaseModel) -> None:
     that names every field already holds whatever an assignment would add (only such sets are
     shared for a model that is not frozen)."""
     given = model.__pydantic_fields_set__
-    every = len(given) == len(type(model).model_fields)
+    every = len(given) == len(type(model).__pydantic_fields__)
     if every:
         key: Any = type(model)
     elif model.model_config.get("frozen"):

@@ -125,7 +125,7 @@ def items_naming(field: str, node: Any, path: tuple[Any, ...] = ()) -> Iterator[
         for i, item in enumerate(node):
             yield from items_naming(field, item, path + (i,))
     elif isinstance(node, BaseModel):
-        ids = getattr(node, field, None) if field in type(node).model_fields else None
+        ids = getattr(node, field, None) if field in type(node).__pydantic_fields__ else None
         if ids and all(isinstance(x, str) for x in ids):
             yield path, node
         for name in _nested_fields(type(node)):
@@ -299,7 +299,7 @@ def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
                 if value.get(lang) is None:
                     r.warn(path, f"text has no '{lang}' version", expected="{zh: ..., en: ...}")
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in type(value).__pydantic_fields__:
             _texts(r, getattr(value, name), path + (name,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
@@ -309,7 +309,7 @@ def _texts(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
 def _stale(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
     """Warn about every text marked as awaiting translation (import-mapping marks them)."""
     if isinstance(value, BaseModel):
-        fields = type(value).model_fields
+        fields = type(value).__pydantic_fields__
         for name, langs in (getattr(value, "stale", None) or {}).items() if "stale" in fields else ():
             if not isinstance(getattr(value, name, None), LocalizedText):
                 r.warn(path + ("stale", name), f"'stale' names '{name}', which is not a text of this item",

@@ -176,7 +176,7 @@ class _Context:
             for source in getattr(value, "sources", ()) or ():
                 self.cited.setdefault(source, None)
             shared, guide_only = _plan(type(value), cls)
-            missing = [name for name in guide_only if name not in computed and cls.model_fields[name].is_required()]
+            missing = guide_only and [name for name in guide_only if name not in computed and _required(cls, name)]
             if missing:
                 raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
             annotations = _annotations(cls)
@@ -201,6 +201,11 @@ class _Context:
 
 
 _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _required(cls: type[BaseModel], name: str) -> bool:
+    return cls.__pydantic_fields__[name].is_required()
 
 
 @functools.lru_cache(maxsize=None)
