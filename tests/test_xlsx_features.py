@@ -96,8 +96,9 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     assert by_value["-"].value == "-" and by_value["-"].data_type == "s"
     plan = wb["实施计划"]
     assert isinstance(plan["B3"].value, int)  # numbers stay numbers
-    # Only the summary's own counting formulas are formulas; no content ever becomes one.
-    assert not any(c.data_type == "f" for c in cells if c.parent.title != "汇总")
+    # Only the summary's counts and the effort estimate's totals are formulas; no content ever becomes one.
+    assert not any(c.data_type == "f" for c in cells if c.parent.title not in ("汇总", "工作量估算"))
+    assert all(c.value.startswith("=SUM(") for c in cells if c.data_type == "f" and c.parent.title == "工作量估算")
     assert all(c.value.startswith(("=COUNTIF(", "=COUNTA(", "=SUM(", "=IF(")) for c in cells if c.data_type == "f")
 
 

@@ -172,6 +172,49 @@ def test_summary_formulas_compute_in_a_real_spreadsheet(tmp_path: Path) -> None:
     assert values[1][:8] == ("Contact master", 0, fields - 2, 1, 1, 0, fields, pytest.approx(1 / fields))
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_effort_sheet_carries_the_guides_estimate_with_live_totals(lang: str) -> None:
+    guide = guide_for("erp", lang, None, "new")
+    effort, phases = guide.implementation.effort, guide.implementation.phases
+    wb = xlsx_workbook(rendered("erp", "xlsx", lang))
+    ws = wb[i18n.t(lang, "ws_effort")]
+    assert wb.sheetnames.index(ws.title) == wb.sheetnames.index(i18n.t(lang, "ws_plan")) + 1
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows[0] == (i18n.t(lang, "col_role"), *(p.name for p in phases), i18n.t(lang, "col_total_days"))
+    last = openpyxl.utils.get_column_letter(len(phases) + 1)
+    for n, (row, expected) in enumerate(zip(rows[1:], effort.rows), 3):
+        assert row[0] == guide.role_name(expected.role)
+        assert [day or 0 for day in row[1:-1]] == expected.days
+        assert all(day is None for day, days in zip(row[1:-1], expected.days) if not days)  # zero: an empty cell
+        assert row[-1] == f"=SUM(B{n}:{last}{n})"
+    totals = rows[len(effort.rows) + 1]
+    bottom = len(effort.rows) + 2
+    assert totals[0] == i18n.t(lang, "effort_total_row")
+    assert totals[1:] == tuple(f"=SUM({openpyxl.utils.get_column_letter(c)}3:{openpyxl.utils.get_column_letter(c)}{bottom})"
+                               for c in range(2, len(phases) + 3))
+
+
+def test_effort_totals_compute_in_a_real_spreadsheet_after_an_edit(tmp_path: Path) -> None:
+    soffice = need_tool("soffice")
+    guide = guide_for("erp", "en", None, "new")
+    effort = guide.implementation.effort
+    wb = xlsx_workbook(rendered("erp", "xlsx", "en"))
+    ws = wb["Effort estimate"]
+    ws["B3"] = (ws["B3"].value or 0) + 5  # the reviewer adds five days to the first role's first phase
+    wb.save(tmp_path / "edited.xlsx")
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xlsx",
+                       "--outdir", str(tmp_path / "out"), "edited.xlsx"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = list(openpyxl.load_workbook(tmp_path / "out" / "edited.xlsx", data_only=True)["Effort estimate"].iter_rows(
+        min_row=3, values_only=True))
+    assert values[0][-1] == pytest.approx(effort.rows[0].total + 5)
+    assert [row[-1] for row in values[1:len(effort.rows)]] == pytest.approx([r.total for r in effort.rows[1:]])
+    totals = values[len(effort.rows)]
+    assert totals[1] == pytest.approx(effort.phase_totals[0] + 5)
+    assert list(totals[2:-1]) == pytest.approx(effort.phase_totals[1:])
+    assert totals[-1] == pytest.approx(effort.total + 5)
+
+
 def _word_heights(html: str) -> list[list[float]]:
     """Per page, the heights of the words' boxes as pdftotext -bbox reports them."""
     import re

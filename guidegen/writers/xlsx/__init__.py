@@ -340,14 +340,16 @@ class _Book:
               validations: dict[int, str] | None = None, entity: str = "", keys: Sequence[str] = (),
               literal: Sequence[int] = (), columns: Sequence[ColumnSpec] = (),
               blocks: Sequence[tuple[list[str], list[list[Any]]]] = (), formats: dict[int, str] | None = None,
-              heading: str | None = None) -> Any:
+              heading: str | None = None, header_words: bool = False) -> Any:
         """One data sheet: its full title (``heading``, else ``name``) in A1, the header row, the
         rows, and every working feature.
 
         ``columns`` (from a table declaration) adds the review features: input prompts, date
         cells, row shading by status and, when a column is locked, sheet protection. ``blocks``
         are further small tables (header, rows) below the first, after an empty row;
-        ``formats`` gives number formats by column (0-based).
+        ``formats`` gives number formats by column (0-based); ``header_words``: a column is sized
+        to its header's longest word, not the whole header, which wraps (long names over short
+        numbers).
         """
         title = sheet_title(name, self.taken)
         self._check_lengths(title, rows, literal)  # before the sheet exists: write-only sheets cannot be undone
@@ -357,7 +359,8 @@ class _Book:
         widths: list[float] = []
         for index, header in enumerate(headers, 1):
             shown = [_shown(row[index - 1], index - 1 in literal) for row in rows[:500]]
-            shown += [_shown(v) for v in [header, *(r[index - 1] for r in extra if len(r) >= index),
+            sized = max(header.split(), key=_units, default=header) if header_words else header
+            shown += [_shown(v) for v in [sized, *(r[index - 1] for r in extra if len(r) >= index),
                                           *self.lists.columns.get(validations.get(index, ""), [])]]  # every drop-down label
             width = max(_units(text) if text is not None else 0 for text in shown)
             widths.append(max(8, min(width + 2, 60)))
@@ -712,6 +715,26 @@ def _plan(book: _Book) -> None:
     _spec_sheet(book, TABLES["plan_sheet"], book.t("ws_plan"), "plan", rows)
 
 
+def _effort(book: _Book) -> None:
+    """The guide's effort estimate (person-days by role and phase) with live totals: a revised
+    estimate adds up as it is typed. Days the estimate leaves at zero are empty cells."""
+    im = book.guide.implementation
+    effort = im.effort
+    if not effort.rows:
+        return
+    role, total = TABLES["effort"].columns  # the layout puts one column per phase between them
+    phases = len(im.phases)
+    first, last = get_column_letter(2), get_column_letter(phases + 1)
+    rows: list[list[Any]] = [
+        [book.guide.role_name(r.role), *(d or None for d in r.days), Formula(f"=SUM({first}{n}:{last}{n})")]
+        for n, r in enumerate(effort.rows, FIRST_ROW)]
+    bottom = len(effort.rows) + HEADER_ROW
+    rows.append([book.t("effort_total_row"), *(Formula(f"=SUM({get_column_letter(c)}{FIRST_ROW}:{get_column_letter(c)}{bottom})")
+                                                for c in range(2, phases + 3))])
+    headers = [book.t(role.workbook_label), *(p.name for p in im.phases), book.t(total.workbook_label)]
+    book.sheet(book.t("ws_effort"), "effort", headers, rows, heading=book.t("cap_effort"), header_words=True)
+
+
 def _metrics(book: _Book) -> None:
     rows = [{"id": x.id, "category": x.category or "", "name": x.name, "description": x.description or "",
              "threshold": x.threshold or "", "level": x.level or ""} for x in book.guide.operations.metrics]
@@ -762,7 +785,7 @@ def write_xlsx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     book.lists_title = sheet_title(book.t("ws_lists"), book.taken)
     try:
         for build in (_instructions, _engagement, _mappings, _summary, _enums, _transformations, _rules, _interfaces,
-                      _limits, _controls, _tests, _traceability, _plan, _metrics, _risks, _open_issues, _change_log, _references):
+                      _limits, _controls, _tests, _traceability, _plan, _effort, _metrics, _risks, _open_issues, _change_log, _references):
             build(book)
     except BaseException:
         _discard(book.wb)
