@@ -159,3 +159,18 @@ def test_body_parts_held_as_text_or_bytes_are_written_as_their_text(parts, chunk
     finally:
         writer.BODY_CHUNK = saved
     assert b"".join(written) == "".join(text for text, _ in parts).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.one_of(st.sampled_from('&<>"\'\r\n\t\x00\x0b\ufffe'), st.characters(codec="utf-8", exclude_categories=("Cs",))),
+               max_size=40))
+def test_escaping_leaves_nothing_xml_would_misread(text: str) -> None:
+    """Whatever a text holds, its escaped form is character data XML reads back as the text less
+    the characters XML 1.0 forbids."""
+    from guidegen.core.text import XML_FORBIDDEN
+    from guidegen.writers.docx.inline import esc
+
+    kept = "".join(c for c in text if ord(c) not in XML_FORBIDDEN)
+    parsed = etree.fromstring(f'<t a="{esc(text)}">{esc(text)}</t>'.encode())
+    assert (parsed.text or "") == kept.replace("\r\n", "\n").replace("\r", "\n")  # XML's own line-end handling
+    assert parsed.get("a") is not None
