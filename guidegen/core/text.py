@@ -96,6 +96,9 @@ def _shared_text(key: tuple[Any, ...]) -> Any:
     return LocalizedText.model_construct(**dict(key))
 
 
+_LANG_KEYS = frozenset(LANGS)
+
+
 def _coerce_text(value: Any) -> Any:
     if isinstance(value, LocalizedText):
         return value
@@ -111,6 +114,8 @@ def _coerce_text(value: Any) -> Any:
     if isinstance(value, str):
         return _shared_text((value,))
     if isinstance(value, dict):
+        if value and value.keys() <= _LANG_KEYS and all(type(item) is str for item in value.values()):
+            return _shared_text(tuple(value.items()))  # the usual {zh: ..., en: ...}
         unknown = set(value) - set(LANGS)
         if unknown or not value:
             raise ValueError(

@@ -215,21 +215,21 @@ class _Builder:
         # Python-level __new__, and only where it is kept (a mapping value takes its key's).
         new_location, scalar_event, stream_end, no_key, maybe_typed, plain = (
             tuple.__new__, yaml.ScalarEvent, yaml.StreamEndEvent, _NO_KEY, _MAYBE_TYPED, self._plain)
-        count = -1
+        count, max_events = -1, self._max_events
         while True:
             event = next_event()
             kind = type(event)
             if kind is stream_end or event is None:
                 return root
             count += 1
-            if count > self._max_events:
+            if count > max_events:
                 raise over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
-                    "YAML events (values, lists, mappings) in one file", self._max_events, f"more than {self._max_events:,}"))
+                    "YAML events (values, lists, mappings) in one file", max_events, f"more than {max_events:,}"))
             if kind is scalar_event:
-                text = event.value
-                if event.tag is None and (not event.implicit[0] or (text and text[0] not in maybe_typed)):
+                text, untagged = event.value, event.tag is None
+                if untagged and (not event.implicit[0] or (text and text[0] not in maybe_typed)):
                     value = text  # plainly a string (see _scalar)
-                elif event.tag is None and text in plain:  # a plain scalar seen before (a key, true...)
+                elif untagged and text in plain:  # a plain scalar seen before (a key, true...)
                     value = plain[text]
                 else:
                     value = self._scalar(event)
@@ -246,7 +246,7 @@ class _Builder:
                     mark = event.start_mark
                     container.append(value)
                     container.locs.append(new_location(Location, (name, mark.line + 1, mark.column + 1, None, None)))
-                elif key is no_key and type(value) is str and not (event.tag is None and event.implicit[0] and text == "<<"):
+                elif key is no_key and type(value) is str and (text != "<<" or not untagged or not event.implicit[0]):
                     mark = event.start_mark
                     frame.key = value
                     frame.key_loc = new_location(Location, (name, mark.line + 1, mark.column + 1, None, None))
