@@ -11,7 +11,6 @@ more than letting the C parser do it.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
