@@ -151,8 +151,9 @@ def syntax_hint(text: str, lines: list[int]) -> str | None:
 _MAYBE_TYPED = frozenset("0123456789+-.~yYnNtTfFoO=<")
 # The only plain scalars beginning with a letter that are not text (PyYAML's YAML 1.1 bool and
 # null resolvers).
-_TYPED_WORDS = frozenset(
-    "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split())
+_TYPED_WORDS = frozenset((
+    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+    "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"))
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
