@@ -116,7 +116,7 @@ def _coerce_text(value: Any) -> Any:
     if isinstance(value, dict):
         if value and value.keys() <= _LANG_KEYS and all(type(item) is str for item in value.values()):
             return _shared_text(tuple(value.items()))  # the usual {zh: ..., en: ...}
-        unknown = set(value) - set(LANGS)
+        unknown = set(value) - _LANG_KEYS
         if unknown or not value:
             raise ValueError(
                 "a text is a string, or a mapping with the keys zh and/or en"

@@ -175,8 +175,8 @@ class _Context:
             cls = _model_type(target)
             for source in getattr(value, "sources", ()) or ():
                 self.cited.setdefault(source, None)
-            shared, guide_only = _plan(type(value), cls)
-            missing = guide_only and [name for name in guide_only if name not in computed and _required(cls, name)]
+            shared, required = _plan(type(value), cls)
+            missing = [name for name in required if name not in computed]
             if missing:
                 raise ContentMismatch(f"{cls.__name__}: the resolver must compute {missing}")
             annotations = _annotations(cls)
@@ -204,11 +204,6 @@ _PLANS: dict[tuple[type, type], tuple[list[str], list[str]]] = {}
 
 
 @functools.lru_cache(maxsize=None)
-def _required(cls: type[BaseModel], name: str) -> bool:
-    return cls.__pydantic_fields__[name].is_required()
-
-
-@functools.lru_cache(maxsize=None)
 def _annotations(cls: type[BaseModel]) -> dict[str, Any]:
     """Field name -> annotation of a Guide model (looked up once per class, not per value)."""
     return {name: f.annotation for name, f in cls.model_fields.items()}
@@ -222,13 +217,18 @@ def _rows_memo(key: tuple[Any, ...]) -> dict[tuple[int, int], tuple[Any, Any, An
     if len(found) > 500_000:
         found.clear()
     return found  # type: ignore[return-value]
+
+
 _LEVEL_VARIABLES = ("complexity", "scenario")
 
 
 def _plan(source: type[BaseModel], target: type[BaseModel]) -> tuple[list[str], list[str]]:
+    """The fields converted from ``source`` to ``target``, and the guide-only fields of ``target``
+    that the resolver must compute (the required ones); worked out once per pair."""
     key = (source, target)
     if key not in _PLANS:
-        _PLANS[key] = conversion_plan(source, target, ignore=frozenset(Conditional.model_fields))
+        shared, guide_only = conversion_plan(source, target, ignore=frozenset(Conditional.model_fields))
+        _PLANS[key] = shared, [name for name in guide_only if target.__pydantic_fields__[name].is_required()]
     return _PLANS[key]
 
 

@@ -566,8 +566,7 @@ def _summary(book: _Book) -> None:
                      Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
     last = len(sheets) + HEADER_ROW
     n = last + 1
-    rows.append([book.t("xl_total"), *[Formula(f"=SUM({get_column_letter(c)}{first}:{get_column_letter(c)}{last})")
-                                        for c in range(2, len(statuses) + 3)],
+    rows.append([book.t("xl_total"), *_column_sums(range(2, len(statuses) + 3), first, last),
                  Formula(f"=IF({total_col}{n}=0,0,{approved_col}{n}/{total_col}{n})")])
     headers = [book.t("col_entity"), *[book.code("status", s) for s in statuses], book.t("col_total"),
                book.t("col_percent_approved")]
@@ -581,6 +580,11 @@ def _summary(book: _Book) -> None:
     # Written after the mapping sheets (its formulas name them), shown right after the instructions.
     sheets = book.wb._sheets  # write-only sheets are not in Workbook.worksheets, so move_sheet cannot see them
     sheets.insert(1, sheets.pop())
+
+
+def _column_sums(columns: range, first: int, last: int) -> list[Formula]:
+    """A totals row: the sum of rows ``first`` to ``last`` in each of ``columns`` (1-based)."""
+    return [Formula(f"=SUM({get_column_letter(c)}{first}:{get_column_letter(c)}{last})") for c in columns]
 
 
 def _spec_sheet(book: _Book, spec: TableSpec, name: str, kind: str, rows: list[dict[str, Any]], entity: str = "",
@@ -728,9 +732,7 @@ def _effort(book: _Book) -> None:
     rows: list[list[Any]] = [
         [book.guide.role_name(r.role), *(d or None for d in r.days), Formula(f"=SUM({first}{n}:{last}{n})")]
         for n, r in enumerate(effort.rows, FIRST_ROW)]
-    bottom = len(effort.rows) + HEADER_ROW
-    rows.append([book.t("effort_total_row"), *(Formula(f"=SUM({get_column_letter(c)}{FIRST_ROW}:{get_column_letter(c)}{bottom})")
-                                                for c in range(2, phases + 3))])
+    rows.append([book.t("effort_total_row"), *_column_sums(range(2, phases + 3), FIRST_ROW, len(effort.rows) + HEADER_ROW)])
     headers = [book.t(role.workbook_label), *(p.name for p in im.phases), book.t(total.workbook_label)]
     book.sheet(book.t("ws_effort"), "effort", headers, rows, heading=book.t("cap_effort"), header_words=True)
 
