@@ -1,12 +1,15 @@
-"""Regenerate guidegen/writers/docx/font_metrics.json: advance widths of the fonts the DOCX
-names, read from their metric-compatible stand-ins (the widths are the same by design).
+"""Regenerate guidegen/writers/font_metrics.json: advance widths of the fonts the DOCX and the
+workbook name, read from their metric-compatible stand-ins (the widths are the same by design).
 
-    python scripts/font_metrics.py  (needs fontTools and fonts-crosextra-carlito, fonts-noto-cjk)
+    python scripts/font_metrics.py  (needs fontTools and fonts-crosextra-carlito, fonts-noto-cjk,
+                                     fonts-dejavu-core)
 
 Calibri -> Carlito (Regular, Bold); Microsoft YaHei -> Noto Sans CJK SC for the full-width
-forms (every CJK ideograph and full-width mark is one em in both). Widths are stored in
-thousandths of an em as runs of consecutive code points, for the Latin, punctuation and
-symbol ranges guide text uses.
+forms (every CJK ideograph and full-width mark is one em in both). A Chinese workbook cell has
+one font, Microsoft YaHei, for its Latin letters too; where that font is absent, LibreOffice
+shows them in DejaVu Sans (fontconfig's default sans), so those widths are kept as well
+("sheet_latin"). Widths are stored in thousandths of an em as runs of consecutive code points,
+for the Latin, punctuation and symbol ranges guide text uses.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET = ROOT / "guidegen" / "writers" / "docx" / "font_metrics.json"
+TARGET = ROOT / "guidegen" / "writers" / "font_metrics.json"
 LATIN = {"regular": "/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
          "bold": "/usr/share/fonts/truetype/crosextra/Carlito-Bold.ttf"}
 CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SHEET_LATIN = {"regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+               "bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"}
 RANGES = [(0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20BF), (0x2100, 0x22FF), (0x25A0, 0x25FF)]
 
 
@@ -52,6 +57,8 @@ def main() -> None:
     ideograph = round(1000 * cjk["hmtx"][probe[ord("中")]][0] / cjk["head"].unitsPerEm)
     data["east_asian"] = {"family": "Microsoft YaHei", "stand_in": cjk["name"].getDebugName(1), "wide": ideograph,
                           "checked": len(sample)}
+    data["sheet_latin"] = {"family": "Microsoft YaHei", "stand_in": "DejaVu Sans",
+                           **{weight: runs(widths(TTFont(path))) for weight, path in SHEET_LATIN.items()}}
     TARGET.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {TARGET.relative_to(ROOT)} ({TARGET.stat().st_size} bytes)")
 

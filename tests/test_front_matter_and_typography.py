@@ -18,7 +18,8 @@ from guidegen.document import layout as L
 from guidegen.resolve.engagement import Engagement
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WriterOptions
-from guidegen.writers.docx import metrics, write_docx
+from guidegen.writers import metrics
+from guidegen.writers.docx import write_docx
 from guidegen.writers.docx.tables import ZWSP, breakable, column_widths, measure_table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -67,9 +67,15 @@ def test_review_columns_have_prompts_dates_and_status_shading(lang: str) -> None
         formula = f'${status_letter}3="{i18n.code(lang, "status", status)}"'
         assert formula in rules, formula
         assert rules[formula].dxf.fill.fgColor.rgb.endswith(color)
-    status_width = ws.column_dimensions[status_letter].width
-    longest = max(len(i18n.code(lang, "status", s)) for s in ("approved", "not_required", "to_review", "deprecated"))
-    assert status_width >= longest + 2  # "Not required" is not clipped
+    # "Not required" is not clipped: the column (7 px a unit + 5 px, at 96 dpi) holds the widest
+    # label at 10 pt in the sheet's font with 3 px of cell padding each side.
+    from guidegen.writers import metrics
+
+    latin = metrics.SHEET if lang == "zh" else metrics.BODY
+    status_px = ws.column_dimensions[status_letter].width * 7 + 5
+    longest = max(metrics.em_width(i18n.code(lang, "status", s), False, lang == "zh", latin)
+                  for s in ("approved", "not_required", "to_review", "deprecated"))
+    assert status_px >= longest * 10 * 96 / 72 + 6
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -247,6 +253,43 @@ def test_every_sheet_prints_with_no_text_below_8_points(lang: str, tmp_path: Pat
     assert html.count("<page ") >= len([ws for ws in wb.worksheets if ws.sheet_state == "visible"])
     words = html.split("<page ")[1:]
     assert all(title.split()[0] in page for page in words)  # the print header is on every page
+
+
+def _line_steps(html: str) -> list[tuple[int, str, float]]:
+    """For each printed word, the distance down to the nearest word below it that shares some
+    of its width, as a fraction of the word's box height (page, word, fraction)."""
+    import re
+
+    steps = []
+    for number, page in enumerate(html.split("<page ")[1:], 1):
+        boxes = [tuple(map(float, box[:4])) + (box[4],) for box in
+                 re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page)]
+        for x0, y0, x1, y1, word in boxes:
+            height = y1 - y0
+            below = [b[1] - y0 for b in boxes if min(x1, b[2]) - max(x0, b[0]) > 1 and 0.05 * height < b[1] - y0 < 1.5 * height]
+            if below:
+                steps.append((number, word, min(below) / height))
+    return steps
+
+
+# The lines of one wrapped cell are 0.77 (Carlito) or 0.86-0.9 (Noto Sans CJK) box heights apart
+# at any print scale. A line that its row is too short for is clipped at the row's bottom edge,
+# over the next row's first line: the two are closer than that.
+_CELL_LINE_STEP = {"en": 0.7, "zh": 0.8}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_printed_rows_are_tall_enough_for_every_wrapped_line(lang: str, tmp_path: Path) -> None:
+    soffice, pdftotext = need_tool("soffice"), need_tool("pdftotext")
+    (tmp_path / "book.xlsx").write_bytes(rendered("erp", "xlsx", lang, "high"))
+    result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                       "--outdir", str(tmp_path), "book.xlsx"], cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    run_tool([pdftotext, "-bbox", "book.pdf", "book.html"], tmp_path)
+    steps = _line_steps((tmp_path / "book.html").read_text(encoding="utf-8"))
+    assert len(steps) > 500  # the check saw the sheets' text
+    clipped = [(page, word, round(step, 2)) for page, word, step in steps if step < _CELL_LINE_STEP[lang]]
+    assert not clipped, clipped[:10]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

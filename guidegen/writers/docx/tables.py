@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from guidegen.document import layout as L
 from guidegen.writers.common import cell_key
-from guidegen.writers.docx import metrics
+from guidegen.writers import metrics
 from guidegen.writers.docx.inline import (
     BlockStyles,
     Context,

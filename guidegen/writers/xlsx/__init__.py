@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import unicodedata
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -49,7 +49,7 @@ from guidegen.content.tables import (
 from guidegen.core.spreadsheet import MAX_CELL_TEXT, needs_text_protection, sheet_title  # noqa: F401 - re-exported
 from guidegen.core.text import clean_text, escape_markdown
 from guidegen.core.vocab import CODE_GROUPS, review_status
-from guidegen.writers import WriterOptions
+from guidegen.writers import WriterOptions, metrics
 from guidegen.writers.common import markdown_to_plain, normalize_zip
 from guidegen.writers.xlsx import rows as rows_text
 
@@ -82,6 +82,11 @@ _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 MIN_PRINT_SCALE = 80
 _MARGIN_IN = 0.7  # Excel's default left and right margins
 _PAPERS = (("9", "portrait", 8.27), ("9", "landscape", 11.69), ("8", "landscape", 16.54))  # A4, A4, A3 (width, inches)
+_UNIT_PX = 7  # Excel's column width unit in pixels at 96 dpi (the widest digit of Calibri 11)
+_PX_PER_EM = FONT_SIZE * 96 / 72
+_MEASURE_SAFETY = 1.04  # readers round glyph positions to pixels
+_TOKEN = re.compile(f"[{metrics.WIDE_CLASS}] *|[^ {metrics.WIDE_CLASS}]+ *| +")  # what a line breaks between
+_LATIN = {"zh": metrics.SHEET}  # how the Latin letters of the workbook font measure
 _LINE_PT = {"zh": 17.0}  # a line of 10 pt text in the body font (Microsoft YaHei / Noto Sans CJK are taller)
 _LATIN_LINE_PT = 13.5
 
@@ -166,28 +171,47 @@ def _shown(value: Any, literal: bool = False) -> str | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _lines(text: str | None, width: float) -> int:
-    """Lines a wrapped cell showing ``text`` needs in a column ``width`` characters wide."""
+def _lines(text: str | None, width: float, latin: str, bold: bool = False) -> int:
+    """Lines a wrapped cell showing ``text`` needs in a column ``width`` units wide: lines are
+    broken after spaces and around CJK characters, as the readers break them; a word wider
+    than the column is broken where it runs out of room."""
     if text is None:
         return 1
     room = max(width - 1.5, 1)
-    return sum(max(1, -(-_line_units(line) // room)) for line in text.split("\n"))
+    total = 0
+    for line in text.split("\n"):
+        if _line_units(line, latin, bold) <= room:
+            total += 1
+            continue
+        lines, used = 1, 0.0
+        for token in _TOKEN.findall(line):
+            word = _line_units(token.rstrip(" "), latin, bold)
+            if used and used + word > room:
+                lines, used = lines + 1, 0.0
+            if word > room:  # broken inside the word; its last piece starts the next line's fill
+                lines += int(word // room)
+                used = word % room
+            else:
+                used += _line_units(token, latin, bold) if token[-1] == " " else word
+        total += lines
+    return total
 
 
 class Formula(str):
     """A live formula (written by this module, never taken from content)."""
 
 
-def _units(text: str) -> int:
-    """Width of the longest line in character units (CJK and full-width characters count two)."""
-    return max(map(_line_units, text.split("\n")), default=0)
+def _units(text: str, latin: str, bold: bool = False) -> float:
+    """Width of the longest line in column units."""
+    return max((_line_units(line, latin, bold) for line in text.split("\n")), default=0)
 
 
 @lru_cache(maxsize=1 << 16)
-def _line_units(line: str) -> int:
-    if line.isascii():
-        return len(line)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+def _line_units(line: str, latin: str, bold: bool = False) -> float:
+    """Width of one line of FONT_SIZE text in column units: Excel's unit is the widest digit of
+    the workbook's default font (Calibri 11: 7 px at 96 dpi). Measured with the font's own
+    widths (``latin``: metrics.BODY, or metrics.SHEET in a Chinese workbook)."""
+    return metrics.em_width(line, bold, latin == metrics.SHEET, latin) * _PX_PER_EM / _UNIT_PX * _MEASURE_SAFETY
 
 
 def code_comment(code: str) -> Comment:
@@ -240,6 +264,7 @@ class _Book:
         self._style_ids: dict[tuple[Any, ...], int] = {}
         self.splices: list[tuple[Any, bytes, bytes]] = []  # (sheet, marker row, rows as text)
         self.font = _FONT_NAMES.get(self.lang, _LATIN_FONT)
+        self.latin = _LATIN.get(self.lang, metrics.BODY)
 
     def t(self, key: str, **values: Any) -> str:
         return i18n.t(self.lang, key, **values)
@@ -356,14 +381,15 @@ class _Book:
         ws = self.wb.create_sheet(title)
         validations = validations or {}
         extra = [r for head, body in blocks for r in [head, *body]]
+        latin = self.latin
         widths: list[float] = []
         for index, header in enumerate(headers, 1):
             shown = [_shown(row[index - 1], index - 1 in literal) for row in rows[:500]]
-            sized = max(header.split(), key=_units, default=header) if header_words else header
-            shown += [_shown(v) for v in [sized, *(r[index - 1] for r in extra if len(r) >= index),
+            shown += [_shown(v) for v in [*(r[index - 1] for r in extra if len(r) >= index),
                                           *self.lists.columns.get(validations.get(index, ""), [])]]  # every drop-down label
-            width = max(_units(text) if text is not None else 0 for text in shown)
-            widths.append(max(8, min(width + 2, 60)))
+            words = header.split() if header_words else [header]
+            width = max([*(_units(w, latin, True) for w in words), *(_units(t, latin) for t in shown if t is not None)])
+            widths.append(round(max(8, min(width + 2, 60)), 1))
             dimension = ws.column_dimensions[get_column_letter(index)]
             dimension.width = widths[-1]
             if index <= len(columns):  # cells typed below the data: dates as dates, everything else as text
@@ -378,8 +404,9 @@ class _Book:
         shown_rows = [[_shown(v) for v in headers],
                       *([_shown(v, i in literal) for i, v in enumerate(row)] for row in rows),
                       *([[]] if blocks else []), *([_shown(v) for v in row] for row in extra)]
-        heights = [round(min(max((_lines(v, w) for v, w in zip(row, widths)), default=1) * line + 4, 409), 1)
-                   for row in shown_rows]  # 409 pt: Excel's limit
+        bold = [True, *[False] * (len(rows) + bool(blocks)), *(i == 0 for _, body in blocks for i in range(len(body) + 1))]
+        heights = [round(min(max((_lines(v, w, latin, heavy) for v, w in zip(row, widths)), default=1) * line + 4, 409), 1)
+                   for row, heavy in zip(shown_rows, bold)]  # 409 pt: Excel's limit
         ws.row_dimensions[HEADER_ROW].height = heights[0]
         prompts = {i: c.prompt for i, c in enumerate(columns, 1) if c.prompt}
         end = len(rows) + HEADER_ROW + EXTRA_ROWS
