@@ -169,3 +169,58 @@ def test_problems_inside_an_included_fragment_point_at_the_fragment(tmp_path: Pa
     problem = next(p for p in found if "nmae" in p.message)
     assert problem.location.file.endswith("fragments/extra.yaml")
     assert problem.location.line == 4
+
+
+def _every_item(node, path=()):
+    """Every model in a validated blueprint with its path, by a walk that skips nothing."""
+    from pydantic import BaseModel
+
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _every_item(item, path + (i,))
+    elif isinstance(node, BaseModel):
+        yield path, node
+        for name in type(node).model_fields:
+            yield from _every_item(getattr(node, name), path + (name,))
+
+
+@pytest.mark.parametrize("blueprint", ["email-marketing", "helpdesk", "call-center", "ecommerce", "erp"])
+def test_reference_walks_find_every_item_a_full_walk_finds(blueprint: str) -> None:
+    from guidegen.blueprint.loader import resolve_blueprint_path
+    from guidegen.resolve.checks import items_naming
+
+    bp = load_blueprint(resolve_blueprint_path(blueprint)).blueprint
+    everything = list(_every_item(bp))
+    for field in ("goals", "sources", "applies_to"):
+        expected = [(p, id(item)) for p, item in everything if getattr(item, field, None) and field in type(item).model_fields
+                    and all(isinstance(x, str) for x in getattr(item, field))]
+        assert expected, field  # the built-in content uses the field
+        assert [(p, id(item)) for p, item in items_naming(field, bp)] == expected, (blueprint, field)
+
+
+def test_two_mapping_rows_with_one_key_are_a_duplicate_with_both_lines(tmp_path: Path) -> None:
+    text = MINIMAL.replace("        - {source: phone, target: phone, type: string}\n",
+                           "        - {source: phone, target: phone, type: string}\n"
+                           "        - {source: phone, target: mobile, type: string}   # <-\n")
+    found = [p for p in problems(tmp_path, text) if "duplicate id 'phone'" in p.message]
+    assert len(found) == 1 and found[0].location.line == marked_line(text)
+    assert "data.entities[0].fields[2]" in found[0].location.path and "line 52" in found[0].given
+
+
+@pytest.mark.parametrize("where", ["blueprint", "fragment"])
+def test_an_item_marked_omit_is_removed_from_what_a_fragment_gives(tmp_path: Path, where: str) -> None:
+    """A fragment gives two test cases; ``omit: true`` on one of them, written in the blueprint
+    or in a second fragment merged after the first, removes it."""
+    case = ("    - id: {id}\n      category: functional\n      title: {{zh: 用例, en: Case}}\n      goals: [G1]\n"
+            "      steps: [{{zh: 步骤, en: Step}}]\n      expected: {{zh: 结果, en: Result}}\n")
+    (tmp_path / "fragments").mkdir()
+    (tmp_path / "fragments" / "cases.yaml").write_text(
+        "testing:\n  cases:\n" + case.format(id="TC-10") + case.format(id="TC-11"), encoding="utf-8")
+    omit = "testing:\n  cases:\n    - id: TC-10\n      omit: true\n"
+    text = MINIMAL.replace("include: [roles, plans]", "include: [roles, plans, cases" + (", drop]" if where == "fragment" else "]"))
+    if where == "fragment":
+        (tmp_path / "fragments" / "drop.yaml").write_text(omit, encoding="utf-8")
+    else:
+        text = text.replace("testing:\n  cases:\n", omit)
+    cases = [c.id for c in load_blueprint(write(tmp_path, text)).blueprint.testing.cases]
+    assert "TC-10" not in cases and "TC-11" in cases and "TC-01" in cases

@@ -177,6 +177,7 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
     if not isinstance(root, LocDict):
         raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=describe_value(root))
     files = [name]
+    texts = [doc.text]
     fragment_paths: list[Path] = []
     merged: Any = LocDict(loc=root.loc)
     problems: list[Problem] = []
@@ -187,7 +188,9 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
                 Problem(loc, f"fragment '{fragment_name}' not found", expected=f"a file {FRAGMENT_DIR}/{fragment_name}.yaml")
             )
             continue
-        fragment = load_yaml_file(fragment_path, display_path(fragment_path)).data
+        fragment_doc = load_yaml_file(fragment_path, display_path(fragment_path))
+        fragment = fragment_doc.data
+        texts.append(fragment_doc.text)
         if not isinstance(fragment, LocDict):
             problems.append(Problem(Location(str(fragment_path)), "a fragment must be a YAML mapping"))
             continue
@@ -209,7 +212,8 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
             files.append(display_path(Path(pack_path)))
         for pack in reversed(applied):  # ... then the renames, the CRM pack's last
             apply_renames(merged, pack, type_id)
-    merged = drop_omitted(merged)
+    if pack_paths or any("omit" in text or "\\" in text for text in texts):  # else no item is marked omitted
+        merged = drop_omitted(merged)
     if problems:  # report the schema problems too, all at once
         merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc, path=merged.path)
         merged.locs.update(root.locs)
@@ -371,12 +375,3 @@ def drop_omitted(value: Any) -> Any:
 
 def _omitted(item: Any) -> bool:
     return isinstance(item, dict) and item.get("omit") is True
-    if isinstance(value, LocList):
-        kept = LocList(loc=value.loc, path=value.path)
-        for item, loc in zip(value, value.locs):
-            if isinstance(item, dict) and item.get("omit") is True:
-                continue
-            kept.append(drop_omitted(item))
-            kept.locs.append(loc)
-        return kept
-    return value

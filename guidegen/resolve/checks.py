@@ -82,15 +82,39 @@ def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
 
 
 def _holds_models(annotation: Any) -> bool:
+    return bool(_models_in(annotation))
+
+
+def _models_in(annotation: Any) -> tuple[type[BaseModel], ...]:
+    """The item models an annotation can hold (through lists, optionals and unions)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return not issubclass(annotation, LocalizedText)
-    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+        return () if issubclass(annotation, LocalizedText) else (annotation,)
+    return tuple(model for arg in typing.get_args(annotation) for model in _models_in(arg))
+
+
+_IDS = "id"  # a list of items with ids (or mapping rows, keyed by 'key'): checked for duplicates
+
+
+@functools.lru_cache(maxsize=None)
+def _fields_toward(cls: type[BaseModel], field: str) -> tuple[str, ...]:
+    """The nested fields of ``cls`` below which some item has ``field``: a walk looking for
+    that field skips the rest (a large blueprint's mapping rows hold neither goals nor ids)."""
+    return tuple(name for name in _nested_fields(cls)
+                 if any(_reaches(model, field, frozenset()) for model in _models_in(cls.model_fields[name].annotation)))
+
+
+def _reaches(cls: type[BaseModel], field: str, seen: frozenset[type[BaseModel]]) -> bool:
+    if field in cls.model_fields or (field == _IDS and cls.__name__ == "FieldMapping"):
+        return True
+    seen = seen | {cls}
+    return any(_reaches(model, field, seen) for name in _nested_fields(cls)
+               for model in _models_in(cls.model_fields[name].annotation) if model not in seen)
 
 
 # --------------------------------------------------------------------------- ids
 def _unique_ids(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
     if isinstance(value, BaseModel):
-        for name in _nested_fields(type(value)):
+        for name in _fields_toward(type(value), _IDS):
             _unique_ids(r, getattr(value, name), path + (name,))
     elif isinstance(value, list):
         seen: dict[str, int] = {}
@@ -128,7 +152,7 @@ def items_naming(field: str, node: Any, path: tuple[Any, ...] = ()) -> Iterator[
         ids = getattr(node, field, None) if field in type(node).__pydantic_fields__ else None
         if ids and all(isinstance(x, str) for x in ids):
             yield path, node
-        for name in _nested_fields(type(node)):
+        for name in _fields_toward(type(node), field):
             value = getattr(node, name)
             if isinstance(value, (list, BaseModel)) and name != field:
                 yield from items_naming(field, value, path + (name,))
