@@ -3,8 +3,8 @@
     python benchmarks/pagination.py [--blueprints email-marketing erp] [--langs zh en]
 
 For each guide, in this process (interpreter start excluded): the DOCX as today, the DOCX with
---paginate (one LibreOffice conversion to read the heading pages), and the PDF after it (one
-more conversion; the layout pass is reused). Prints a table; no assertion anywhere.
+--paginate (one LibreOffice conversion to read the heading pages, and one more for each round of
+fitting short pages), and the PDF after it (one more conversion; the layout pass is reused). Prints a table; no assertion anywhere.
 """
 
 from __future__ import annotations

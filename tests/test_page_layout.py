@@ -75,6 +75,30 @@ def test_at_most_one_under_half_full_page_inside_each_chapter(pdfs: Path, bluepr
     assert not crowded, f"chapters with more than one page under half full (chapter: pages): {crowded}"
 
 
+@pytest.mark.parametrize(("blueprint", "lang"), GUIDES)
+def test_no_page_holds_only_a_few_lines_before_a_chapter_or_a_landscape_section(pdfs: Path, blueprint: str,
+                                                                                  lang: str) -> None:
+    """The page before a chapter (the end of the one before, or of the TOC) and the page before
+    a chapter's landscape pages are at least a quarter full. Allowed: a landscape page that ends
+    a chapter before a portrait chapter (the new section starts a page, and no text of either
+    can move across it)."""
+    pdf = _pdf(pdfs, blueprint, lang)
+    pages = read_pages(pdf)
+    fills = page_fill(pages)
+    document = build_document(guide_for(blueprint, lang))
+    heading_pages = [page for name, page in sorted(bookmark_pages(pdf.read_bytes()).items()) if name.startswith("_Toc")]
+    starts = chapter_starts(document, heading_pages)
+    short = []
+    for page in range(starts[0] - 1, len(pages)):  # 1-based; the last page may be short
+        if page == starts[0] - 1 and fills[page - 2] < 0.75:
+            continue  # a TOC of one page (after a page that is not full) may be short
+        turns = pages[page - 1].landscape != pages[page].landscape
+        if fills[page - 1] < 0.25 and (page + 1 in starts and not (turns and pages[page - 1].landscape)
+                                       or page + 1 not in starts and turns):
+            short.append((page, round(fills[page - 1], 2)))
+    assert not short, f"pages holding only a few lines (page, fill): {short}"
+
+
 def test_the_break_finder_sees_a_word_split_across_lines() -> None:
     """The checks above would pass on nothing: the finder reports a word split at the end of a
     line and continued at the start of the next, and not one merely followed by another."""

@@ -251,3 +251,79 @@ def test_no_paragraph_exists_only_to_break_a_page_or_a_section(blueprint: str) -
         assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("20", "exact")
     last = children[-2]  # before the body's sectPr
     assert _text(last).strip() or last.find(f"{W}pPr/{W}spacing").get(f"{W}line") == "20"
+
+
+# --------------------------------------------------------------------------- fitting short pages
+def _chapters(blueprint: str, lang: str) -> list[int]:
+    from guidegen.document.layout import Heading, build_document
+
+    headings = [b for b in build_document(guide_for(blueprint, lang)).blocks if isinstance(b, Heading)]
+    return [n for n, h in enumerate(headings) if h.level == 1]
+
+
+def _fit(chapter_pages: list[int], fills: list[tuple[float, bool]]):
+    """page_fit for email-marketing (en) laid out with its chapters on these pages."""
+    from guidegen.document.layout import build_document
+    from guidegen.writers.docx import _bookmark, page_fit
+
+    chapters = _chapters("email-marketing", "en")
+    pages = {_bookmark(n): page for n, page in zip(chapters, chapter_pages)}
+    return page_fit(build_document(guide_for("email-marketing", "en")), pages, fills), chapters
+
+
+FULL, SHORT = (0.9, False), (0.1, False)
+WIDE_FULL, WIDE_SHORT = (0.9, True), (0.1, True)
+
+
+def test_a_chapter_after_a_short_page_continues_on_it_when_the_orientation_stays() -> None:
+    # pages: 1 cover, 2 control, 3 TOC, 4-5 chapter 1 (5 short), 6 chapter 2, 7-8 chapter 3 (8 short, landscape)
+    fills = [FULL, FULL, FULL, FULL, SHORT, FULL, WIDE_FULL, WIDE_SHORT, WIDE_FULL, *[FULL] * 8]
+    fit, chapters = _fit([4, 6, 7, 9, 10, 11, 12, 13], fills)
+    assert fit.run_in == {chapters[1], chapters[3]}  # after page 5 (portrait) and page 8 (landscape)
+    assert not fit.portrait_opening and not fit.landscape_opening and not fit.compact_toc
+
+
+def test_a_short_page_before_a_change_of_orientation_is_fitted_only_where_a_portrait_page_can_take_more() -> None:
+    # page 5 (portrait, short) ends chapter 1 before chapter 2's landscape pages: chapter 2 runs
+    # in with its opening kept portrait; page 8 (landscape, short) ends chapter 2 before a
+    # portrait chapter: a section starts a page, nothing to do; page 10 (portrait, short) is
+    # inside chapter 3, before its landscape tables: its opening goes landscape with them.
+    fills = [FULL, FULL, FULL, FULL, SHORT, WIDE_FULL, WIDE_FULL, WIDE_SHORT, FULL, SHORT, WIDE_FULL, *[FULL] * 6]
+    fit, chapters = _fit([4, 6, 9, 12, 13, 14, 15, 16], fills)
+    assert fit.run_in == {chapters[1]} and fit.portrait_opening == {chapters[1]}
+    assert fit.landscape_opening == {chapters[2]}
+
+
+def test_a_toc_spilling_onto_a_short_page_is_made_compact_and_a_short_toc_is_left_alone() -> None:
+    from guidegen.writers.docx import PageFit
+
+    fit, _ = _fit([5, 7, 8, 9, 10, 11, 12, 13], [FULL, FULL, FULL, SHORT, *[FULL] * 9])
+    assert fit.compact_toc and not fit.run_in
+    fit, _ = _fit([4, 7, 8, 9, 10, 11, 12, 13], [FULL, SHORT, SHORT, *[FULL] * 10])  # a one-page TOC
+    assert fit == PageFit() and not fit
+
+
+def test_fitting_removes_the_chapters_page_break_and_the_tocs_spacing_in_the_word_xml() -> None:
+    from guidegen.document.layout import build_document
+    from guidegen.writers import WriterOptions
+    from guidegen.writers.docx import PageFit, _render
+
+    doc = build_document(guide_for("email-marketing", "en"))
+    chapters = _chapters("email-marketing", "en")
+
+    def chapter_breaks(docx: bytes) -> list[bool]:
+        root = _document(docx)
+        return [p.find(f"{W}pPr/{W}pageBreakBefore") is not None for p in root.iter(f"{W}p")
+                if (s := p.find(f"{W}pPr/{W}pStyle")) is not None and s.get(f"{W}val") == "Heading1"]
+
+    def toc_spacing(docx: bytes) -> list[str | None]:
+        return [p.find(f"{W}pPr/{W}spacing").get(f"{W}after") if p.find(f"{W}pPr/{W}spacing") is not None else None
+                for p in _document(docx).iter(f"{W}p")
+                if (s := p.find(f"{W}pPr/{W}pStyle")) is not None and re.fullmatch(r"TOC\d", s.get(f"{W}val"))]
+
+    plain = _render(doc, WriterOptions(), {})
+    fitted = _render(doc, WriterOptions(), {}, PageFit(run_in=frozenset({chapters[2]}), compact_toc=True))
+    breaks = chapter_breaks(plain)
+    assert breaks[2]  # the third chapter starts a page (a chapter opening on landscape pages starts a section)
+    assert chapter_breaks(fitted) == breaks[:2] + [False] + breaks[3:]
+    assert set(toc_spacing(plain)) == {None} and set(toc_spacing(fitted)) == {"0"}

@@ -150,8 +150,9 @@ def _list_goals(bp: Any) -> None:
 @click.option("--classification", help="Document classification on the cover and in the header (default: Confidential, in the guide's language).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Corporate Word template (.docx): its styles, page setup, header and footer are used.")
 @click.option("--paginate/--no-paginate", default=None,
-              help="Lay the DOCX out with LibreOffice once and write the page numbers into its table of contents "
-                   "(no 'update fields?' prompt in Word). Always done for pdf. Needs LibreOffice and poppler.")
+              help="Lay the DOCX out with LibreOffice and write the page numbers into its table of contents "
+                   "(no 'update fields?' prompt in Word); a chapter continues on a page its predecessor leaves "
+                   "nearly empty. Always done for pdf. Needs LibreOffice and poppler.")
 @click.option("--force", is_flag=True, help="Overwrite outputs even if they were edited since guidegen wrote them.")
 @click.option("--all", "render_all", is_flag=True, help="Render every available blueprint (x --lang x --complexity).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Parallel processes when rendering several guides (default: CPU count).")

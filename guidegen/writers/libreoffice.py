@@ -57,6 +57,7 @@ def require_tools(option: str) -> None:
     """Fail early (exit 2, naming what to install) when the layout tools are missing."""
     _tool("soffice", option)
     _tool("pdfinfo", option)
+    _tool("pdftotext", option)
 
 
 def docx_to_pdf(docx: bytes, option: str = "--format pdf") -> bytes:
@@ -110,3 +111,39 @@ def bookmark_pages(pdf: bytes, option: str = "--paginate") -> dict[str, int]:
         if match:
             pages.setdefault(match.group(2).replace("5F", "_"), int(match.group(1)))
     return pages
+
+
+_WORD_BOX = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">')
+_PAGE_SIZE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+HEADER_ZONE = 56.0  # pt from the top and bottom edges: the running header and footer (body margins are 72 pt)
+
+
+def page_fills(pdf: bytes, option: str = "--paginate") -> list[tuple[float, bool]]:
+    """Per page: how far down its body text reaches, as a share of the body height (0 for a
+    page without body text), and whether it is landscape. The body's top and bottom are the
+    extremes seen on the pages of the same orientation; read with poppler's pdftotext -bbox."""
+    pdftotext = _tool("pdftotext", option)
+    with tempfile.TemporaryDirectory(prefix="guidegen-pdf-") as tmp:
+        path = Path(tmp) / "guide.pdf"
+        path.write_bytes(pdf)
+        result = subprocess.run([pdftotext, "-bbox", str(path), "-"], capture_output=True, text=True,
+                                timeout=TIMEOUT_SECONDS)
+    if result.returncode != 0:
+        raise RuntimeError(f"pdftotext could not read the laid-out document: {result.stderr.strip()[:300]}")
+    pages: list[tuple[bool, list[tuple[float, float]]]] = []
+    for chunk in result.stdout.split("<page ")[1:]:
+        size = _PAGE_SIZE.match("<page " + chunk)
+        width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+        body = [(top, bottom) for top, bottom in ((float(a), float(b)) for a, b in _WORD_BOX.findall(chunk))
+                if top > HEADER_ZONE and bottom < height - HEADER_ZONE]
+        pages.append((width > height, body))
+    extremes: dict[bool, tuple[float, float]] = {}
+    for landscape, body in pages:
+        if body:
+            top, bottom = extremes.get(landscape, (float("inf"), 0.0))
+            extremes[landscape] = (min(top, min(t for t, _ in body)), max(bottom, max(b for _, b in body)))
+    fills = []
+    for landscape, body in pages:
+        top, bottom = extremes.get(landscape, (0.0, 1.0))
+        fills.append(((max(b for _, b in body) - top) / max(1.0, bottom - top) if body else 0.0, landscape))
+    return fills

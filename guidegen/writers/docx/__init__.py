@@ -93,6 +93,7 @@ class _Writer:
     heading_count: int = 0
     spacer_at: int = -1  # index in parts of the empty paragraph after the last table
     break_before: bool = False  # the next element starts a new page
+    fit: PageFit = field(default_factory=lambda: PageFit())
 
     @property
     def east_asian(self) -> bool:
@@ -181,6 +182,8 @@ class _Writer:
             if pstyle is None:
                 pstyle = sub(ppr, "w:pStyle")
             pstyle.set(clark("w:val"), self.styles[f"toc{heading.level}"])
+            if self.fit.compact_toc:  # the entries' own spacing, no more: a few lines no longer spill over
+                sub(ppr, "w:spacing", {"w:before": "0", "w:after": "0"})
             label = f"{heading.number} {heading.text}"
             if not paginated:
                 p.append(run(label))
@@ -218,7 +221,8 @@ class _Writer:
                 breaks += 1
                 inside = wide
             elif isinstance(block, L.Heading) and block.level == 1 and self.heading_count:
-                self.page_break()  # every chapter after the first starts a page
+                if self.heading_count not in self.fit.run_in:
+                    self.page_break()  # every chapter after the first starts a page
             starts.append(len(self.parts))
             following, after = (blocks[index + 1:index + 3] + [None, None])[:2]
             self.block(block, landscape_width if inside else portrait_width, _keeps_legend(block, following, after))
@@ -255,6 +259,7 @@ class _Writer:
         blocks = self.doc.blocks
         flags = [isinstance(b, L.Table) and b.wide and needs_landscape(b, self.measure(b), portrait_width, landscape_width)
                  for b in blocks]
+        heading = {i: n for n, i in enumerate(i for i, b in enumerate(blocks) if isinstance(b, L.Heading))}
         chapter_starts = [i for i, b in enumerate(blocks) if isinstance(b, L.Heading) and b.level == 1] + [len(blocks)]
         for start, end in zip(chapter_starts, chapter_starts[1:]):
             wide = [i for i in range(start, end) if flags[i]]
@@ -263,7 +268,9 @@ class _Writer:
             first = wide[0]
             while first > start and isinstance(blocks[first - 1], (L.Heading, L.Prose)):
                 first -= 1
-            if _estimated_lines(blocks[start:first]) < SHORT_PORTRAIT_LINES:
+            if heading[start] in self.fit.landscape_opening or (
+                    heading[start] not in self.fit.portrait_opening
+                    and _estimated_lines(blocks[start:first]) < SHORT_PORTRAIT_LINES):
                 first = start  # a short portrait opening would leave its page mostly empty
             for i in range(first, end):
                 flags[i] = True
@@ -457,12 +464,80 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     doc = L.build_document(guide)
     if not options.paginate:
         return _render(doc, options, None)
-    from guidegen.writers.libreoffice import bookmark_pages, docx_to_pdf, require_tools
+    from guidegen.writers.libreoffice import bookmark_pages, docx_to_pdf, page_fills, require_tools
 
     require_tools("--paginate")
-    draft = _render(doc, options, {})
-    pages = bookmark_pages(docx_to_pdf(draft, "--paginate"))
-    return _render(doc, options, pages)
+    fit = PageFit()
+    pdf = docx_to_pdf(_render(doc, options, {}, fit), "--paginate")
+    pages = bookmark_pages(pdf)
+    for _ in range(FIT_PASSES):  # laid out again after a change: the pages after it move
+        more = fit | page_fit(doc, pages, page_fills(pdf))
+        if more == fit:
+            break
+        fit = more
+        pdf = docx_to_pdf(_render(doc, options, {}, fit), "--paginate")
+        pages = bookmark_pages(pdf)
+    return _render(doc, options, pages, fit)
+
+
+@dataclass(frozen=True)
+class PageFit:
+    """What the layout pass asks of the final layout so that no page holds only a few lines.
+    Chapters are named by their heading's index: ``run_in``, chapters that continue on the
+    page where the previous one ends instead of starting a page; ``portrait_opening``,
+    chapters whose short opening stays portrait (to run in) rather than joining their wide
+    tables' landscape pages; ``landscape_opening``, chapters whose opening joins them
+    although it looked long enough for pages of its own; ``compact_toc``, TOC entries
+    without extra spacing."""
+
+    run_in: frozenset[int] = frozenset()
+    portrait_opening: frozenset[int] = frozenset()
+    landscape_opening: frozenset[int] = frozenset()
+    compact_toc: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.run_in or self.portrait_opening or self.landscape_opening or self.compact_toc)
+
+    def __or__(self, other: PageFit) -> PageFit:
+        return PageFit(self.run_in | other.run_in, self.portrait_opening | other.portrait_opening,
+                       self.landscape_opening | other.landscape_opening, self.compact_toc or other.compact_toc)
+
+
+FIT_PASSES = 3  # layout passes that may change the layout (each fixes the short pages the last one showed)
+
+
+SHORT_PAGE = 0.25  # a page whose text ends higher than this share of the body height holds only a few lines
+
+
+def page_fit(doc: L.Document, pages: dict[str, int], fills: list[tuple[float, bool]]) -> PageFit:
+    """What to change after the layout pass, from each heading's page (1-based) and each
+    page's fill and orientation. A short page that ends a chapter: the next chapter starts on
+    it, its opening kept portrait when its tables are landscape (a landscape page that ends a
+    chapter before a portrait one stays: a section starts a page). A short portrait page
+    before a chapter's landscape tables: the whole opening goes landscape with them. A TOC
+    that spills a few lines onto a page of their own: compact entries."""
+    headings = [i for i, b in enumerate(doc.blocks) if isinstance(b, L.Heading)]
+    chapters = [n for n, i in enumerate(headings) if doc.blocks[i].level == 1]  # type: ignore[attr-defined]
+    starts = {pages[_bookmark(n)]: n for n in chapters if _bookmark(n) in pages}
+    if not starts:
+        return PageFit()
+    first_page = min(starts)
+    run_in, portrait, landscape, compact = set(), set(), set(), False
+    for page in range(first_page - 1, len(fills)):  # 1-based: the page before the first chapter (the TOC's last) on
+        (fill, is_landscape), (_, next_landscape) = fills[page - 1], fills[page]
+        if fill >= SHORT_PAGE:
+            continue
+        chapter = starts.get(page + 1)
+        if page + 1 == first_page:  # the TOC spilled when the page before it is full
+            compact = page >= 2 and fills[page - 2][0] >= 1 - SHORT_PAGE and is_landscape == next_landscape
+        elif chapter is not None and is_landscape == next_landscape:
+            run_in.add(chapter)
+        elif chapter is not None and not is_landscape:
+            run_in.add(chapter)
+            portrait.add(chapter)
+        elif chapter is None and next_landscape and not is_landscape:
+            landscape.add(max(n for start, n in starts.items() if start <= page))
+    return PageFit(frozenset(run_in), frozenset(portrait), frozenset(landscape), compact)
 
 
 BODY_CHUNK = 1 << 20  # characters (or bytes) of body text encoded and written at a time
@@ -481,7 +556,7 @@ def _chunks(parts: list[str | bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | None) -> bytes:
+def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | None, fit: PageFit | None = None) -> bytes:
     theme = theme_for(doc.properties.latin_tag, doc.properties.east_asian_tag)
     document, from_template = open_document(options.template)
     styles = ensure_styles(document, theme)
@@ -489,7 +564,8 @@ def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | Non
     if pages is None:
         ask_word_to_update_fields(document)
     sect_pr = ensure_sect_pr(document)
-    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr, pages=pages)
+    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr, pages=pages,
+                     fit=fit or PageFit())
     has_own_header = from_template and (
         sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}headerReference") is not None
         or sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}footerReference") is not None
