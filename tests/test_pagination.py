@@ -327,3 +327,35 @@ def test_fitting_removes_the_chapters_page_break_and_the_tocs_spacing_in_the_wor
     assert breaks[2]  # the third chapter starts a page (a chapter opening on landscape pages starts a section)
     assert chapter_breaks(fitted) == breaks[:2] + [False] + breaks[3:]
     assert set(toc_spacing(plain)) == {None} and set(toc_spacing(fitted)) == {"0"}
+
+
+def test_a_fitting_change_that_leaves_more_short_pages_is_not_kept(monkeypatch) -> None:
+    """Layout passes are simulated: the first layout has one short page (before the third
+    chapter, so that chapter is asked to run in); laid out with that change, two pages are
+    short. The document keeps the first layout: the third chapter starts its page, and the TOC
+    shows the first layout's pages."""
+    from guidegen.writers import WriterOptions, libreoffice
+    from guidegen.writers.docx import _bookmark, write_docx
+
+    chapters = _chapters("email-marketing", "en")
+    first = {_bookmark(n): page for n, page in zip(chapters, [4, 6, 8, 10, 12, 14, 16, 18])}
+    second = {_bookmark(n): page for n, page in zip(chapters, [4, 6, 7, 10, 12, 14, 16, 18])}
+    layouts = iter([(first, [FULL] * 6 + [SHORT] + [FULL] * 12),
+                    (second, [FULL] * 4 + [SHORT, FULL, SHORT] + [FULL] * 12)])
+    shown: list[tuple[dict[str, int], list[tuple[float, bool]]]] = []  # the layouts, by "PDF" number
+
+    def lay_out(docx: bytes, option: str = "") -> bytes:
+        shown.append(next(layouts, (second, [FULL] * 4 + [SHORT, FULL, SHORT] + [FULL] * 12)))
+        return str(len(shown) - 1).encode()
+
+    monkeypatch.setattr(libreoffice, "require_tools", lambda option: None)
+    monkeypatch.setattr(libreoffice, "docx_to_pdf", lay_out)
+    monkeypatch.setattr(libreoffice, "bookmark_pages", lambda pdf, option="": shown[int(pdf)][0])
+    monkeypatch.setattr(libreoffice, "page_fills", lambda pdf, option="": shown[int(pdf)][1])
+    docx = write_docx(guide_for("email-marketing", "en"), WriterOptions(paginate=True))
+    assert len(shown) >= 2  # the change was tried
+    root = _document(docx)
+    third = [p for p in root.iter(f"{W}p") if (s := p.find(f"{W}pPr/{W}pStyle")) is not None
+             and s.get(f"{W}val") == "Heading1"][2]
+    assert third.find(f"{W}pPr/{W}pageBreakBefore") is not None
+    assert {anchor: page for _, anchor, page in toc_entries(docx) if anchor in first} == first

@@ -467,17 +467,26 @@ def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     from guidegen.writers.libreoffice import bookmark_pages, docx_to_pdf, page_fills, require_tools
 
     require_tools("--paginate")
-    fit = PageFit()
-    pdf = docx_to_pdf(_render(doc, options, {}, fit), "--paginate")
-    pages = bookmark_pages(pdf)
-    for _ in range(FIT_PASSES):  # laid out again after a change: the pages after it move
-        more = fit | page_fit(doc, pages, page_fills(pdf))
-        if more == fit:
+    fit, best = PageFit(), None
+    for attempt in range(FIT_PASSES + 1):  # laid out again after a change: the pages after it move
+        pdf = docx_to_pdf(_render(doc, options, {}, fit), "--paginate")
+        pages, fills = bookmark_pages(pdf), page_fills(pdf)
+        short = _short_pages(doc, pages, fills)
+        if best is None or short < best[0]:  # a change that leaves more short pages is not kept
+            best = (short, fit, pages)
+        more = fit | page_fit(doc, pages, fills)
+        if more == fit or attempt == FIT_PASSES:
             break
         fit = more
-        pdf = docx_to_pdf(_render(doc, options, {}, fit), "--paginate")
-        pages = bookmark_pages(pdf)
+    _, fit, pages = best
     return _render(doc, options, pages, fit)
+
+
+def _short_pages(doc: L.Document, pages: dict[str, int], fills: list[tuple[float, bool]]) -> int:
+    """Pages under SHORT_PAGE full from the TOC's last page to the page before the last."""
+    headings = sum(isinstance(b, L.Heading) for b in doc.blocks)
+    first = min((pages[_bookmark(n)] for n in range(headings) if _bookmark(n) in pages), default=len(fills))
+    return sum(fill < SHORT_PAGE for fill, _ in fills[max(first - 2, 0):-1])
 
 
 @dataclass(frozen=True)
