@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from guidegen.document import layout as L
@@ -135,6 +135,42 @@ def table_words(document: L.Document) -> tuple[set[str], set[str]]:
     return identifiers, headers
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-/@]*[A-Za-z0-9]")
+
+
+def text_words(document: L.Document) -> set[str]:
+    """The Latin words (at least four characters, one letter at least) of the prose, the lists
+    and the tables' text columns: none of them may break but after ``._/-``."""
+    return {w for text in document_texts(document)
+            for w in _LATIN_WORD.findall(re.sub(r"\]\([^)]*\)|https?://\S+", " ", text))
+            if len(w) >= 4 and re.search("[A-Za-z]", w)}
+
+
+def spaced_somewhere(texts: list[str], b: Break) -> bool:
+    """The document also writes the broken word's two parts as two words ("real time" beside
+    "realtime"): the lines may have ended at that space, so the break is not certain."""
+    pattern = re.compile(re.escape(b.word[:b.at]) + r"\s+" + re.escape(b.word[b.at:b.at + 2]))
+    return any(pattern.search(text) for text in texts)
+
+
+def document_texts(document: L.Document) -> list[str]:
+    """The text of the prose, the list items and the tables' text columns."""
+    texts: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, L.Prose):
+            texts.append(block.text)
+        elif isinstance(block, L.Items):
+            texts.extend(text for _, text in block.items)
+        elif isinstance(block, L.Table):
+            for index, column in enumerate(block.columns):
+                if column.literal:
+                    continue
+                for row in block.rows:
+                    cell = row[index]
+                    texts.extend(cell if isinstance(cell, list) else [cell])
+    return texts
+
+
 @dataclass(frozen=True)
 class Break:
     page: int
@@ -162,20 +198,35 @@ def broken_words(pages: list[Page], words: set[str], first_page: int = 1) -> lis
             continue
         body = page.words
         for a in body:
-            if a.text not in prefixes or not _ends_cell_line(a, body):
+            # pdftotext joins Latin text and the Chinese around it into one word: the piece
+            # after the last Chinese character ends the line
+            tail = _CJK_RUN.split(a.text)[-1]
+            if tail not in prefixes or not _ends_cell_line(a, body):
                 continue
             height = a.y1 - a.y0
-            # The rest of a broken word opens the next line at the column's left edge: at or
-            # left of where the word began.
-            below = [b for b in body if height * 0.5 < b.y0 - a.y0 < height * 1.8 and a.x0 - 300 < b.x0 <= a.x0 + 1]
-            for word in prefixes[a.text]:
-                rest = word[len(a.text):]
+            # The rest of a broken word opens the next line of the cell, at or left of where
+            # the word began.
+            below = [b for b in body if height * 0.5 < b.y0 - a.y0 < height * 1.8 and a.x0 - 300 < b.x0 <= a.x0 + 1
+                     and _starts_cell_line(b, body)]
+            for word in prefixes[tail]:
+                rest = word[len(tail):]
                 # A Chinese header word fills its cell alone: its rest is all its line holds.
                 exact = bool(_CJK.search(word))
-                if any(b.text == rest and _ends_cell_line(b, body) if exact else _continues(b, rest, body) for b in below):
-                    found.append(Break(number, word, len(a.text)))
+                if any(b.text == rest and _ends_cell_line(b, body) if exact else
+                       _continues(b, rest, body) or _continues(replace(b, text=_CJK_RUN.split(b.text)[0]), rest, body)
+                       for b in below):
+                    found.append(Break(number, word, len(tail)))
                     break
     return found
+
+
+_CJK_RUN = re.compile("[\u3000-\u9fff\uff00-\uffef]+")
+
+
+def _starts_cell_line(b: Word, words: list[Word]) -> bool:
+    """No word ends just before ``b`` on its line (a cell's text starts each line at its left)."""
+    gap = 0.45 * (b.y1 - b.y0)
+    return not any(abs(w.y0 - b.y0) < 1 and b.x0 - gap <= w.x1 < b.x0 for w in words)
 
 
 def _ends_cell_line(a: Word, words: list[Word]) -> bool:

@@ -174,3 +174,26 @@ def test_escaping_leaves_nothing_xml_would_misread(text: str) -> None:
     parsed = etree.fromstring(f'<t a="{esc(text)}">{esc(text)}</t>'.encode())
     assert (parsed.text or "") == kept.replace("\r\n", "\n").replace("\r", "\n")  # XML's own line-end handling
     assert parsed.get("a") is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SAP OData API（API_A、API_B 等）", "SAP OData API\u200b（API_A、\u200bAPI_B 等）"),
+    ("以 customer、fraud、inventory 为例", "以 customer、\u200bfraud、\u200binventory 为例"),
+    ("字段：Account.Name；Contact.Email", "字段：\u200bAccount.Name；\u200bContact.Email"),
+    ("中文，中文（说明）", "中文，中文（说明）"),  # no Latin text: nothing to add
+    ("Plain ASCII (with parentheses), commas; colons: kept", "Plain ASCII (with parentheses), commas; colons: kept"),
+])
+def test_latin_text_meeting_full_width_punctuation_gets_its_line_break_opportunities(text: str, expected: str) -> None:
+    from guidegen.writers.docx.inline import cjk_breaks
+
+    assert cjk_breaks(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ09_. 中文、，；：（）。《》\u200b")), max_size=40))
+def test_break_opportunities_only_add_zero_width_spaces(text: str) -> None:
+    from guidegen.writers.docx.inline import ZWSP, cjk_breaks
+
+    once = cjk_breaks(text)
+    assert once.replace(ZWSP, "") == text.replace(ZWSP, "")
+    assert cjk_breaks(once) == once  # a second pass adds nothing

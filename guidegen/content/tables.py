@@ -224,8 +224,10 @@ TABLES: dict[str, TableSpec] = {
             C("impact", "col_impact", W.ID, min_chars=3, choices="level"),
             C("mitigation", "col_mitigation", 3.2), C("owner", "col_owner", 1.1)), wide=True),
         # references appendix
+        # The source ids name the sources in the blueprint and the workbook; the document
+        # cites none of them, so its table leaves them out (the title names the source).
         TableSpec("references", "cap_references", (
-            _id(), C("title", "col_source_title", W.PROSE), C("publisher", "col_publisher", W.LABEL),
+            C("id", "col_id", W.ID, literal=True, document=False), C("title", "col_source_title", W.PROSE), C("publisher", "col_publisher", W.LABEL),
             C("url", "col_url", W.PROSE, literal=True), C("verified", "col_verified", W.CODE))),
         # workbook-only sheets: a test log to fill in, and the plan as dates
         TableSpec("test_log", "ws_tests", (

@@ -54,7 +54,22 @@ def run_xml(text: str, rpr: str = "") -> str:
     return f"<w:r>{rpr}{''.join(parts)}</w:r>"
 
 
+# Word and LibreOffice take Latin text joined by full-width punctuation ("API（API_A、API_B、") for
+# one word and, when it is longer than the line, break it anywhere ("AP" / "I（"). A zero-width
+# space where the line-breaking rules of Chinese allow a break (after 、，；：。！？ and a closing
+# bracket, before an opening one) gives those breaks back.
+_CJK_BREAK = re.compile(r"(?<=[、，；：。！？）」』》】])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[（「『《【])")
+ZWSP = "\u200b"
+
+
+def cjk_breaks(text: str) -> str:
+    """``text`` with a zero-width space wherever Latin text meets full-width punctuation at a
+    place a line may break (ASCII text is returned as it is)."""
+    return text if text.isascii() else _CJK_BREAK.sub(ZWSP, text)
+
+
 def _t(text: str) -> str:
+    text = cjk_breaks(text)
     if text[0] == " " or text[-1] == " ":
         return f'<w:t xml:space="preserve">{esc(text)}</w:t>'
     return f"<w:t>{esc(text)}</w:t>"

@@ -14,6 +14,7 @@ from guidegen.document import layout as L
 from guidegen.writers.common import cell_key
 from guidegen.writers import metrics
 from guidegen.writers.docx.inline import (
+    ZWSP,
     BlockStyles,
     Context,
     InlineWriter,
@@ -34,7 +35,6 @@ WRAP_LOSS = 0.9  # share of a line that greedy wrapping fills on average
 # a landscape table must save more lines than this ratio costs.
 LANDSCAPE_HEIGHT_RATIO = 0.66
 BREAK_AFTER = "._/-"  # characters an identifier may break after when its column must wrap
-ZWSP = "\u200b"
 _LONG = 12  # characters: a shorter token in prose is never given break opportunities
 _LONG_TOKEN = re.compile(rf"[^\s]{{{_LONG},}}")
 _SPACES = re.compile(r"\s+")
