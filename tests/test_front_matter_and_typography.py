@@ -121,6 +121,20 @@ def test_identifiers_get_break_opportunities_only_when_too_wide_and_only_after_a
     assert ZWSP in broken
 
 
+def test_short_chinese_terms_and_short_labels_stay_on_one_line_before_identifiers_are_whole() -> None:
+    """A mapping table too narrow for everything: the type column keeps "字符串 → 枚举" on one
+    line and the rule column keeps its four-character term whole; the long identifier wraps
+    (after its "." or "_", where it may)."""
+    columns = [L.Column("源字段", literal=True), L.Column("类型"), L.Column("转换规则")]
+    rows = [["email_marketing_consent.consent_updated_at", "字符串 → 枚举", "按码表映射；最严格者优先"],
+            ["phone", "字符串", "标准化为 E.164 格式"]] * 10
+    m = measure_table(L.Table("t", None, None, columns, rows), 18, True)
+    assert m.floor[1] >= metrics.twips("字符串", 18, east_asian=True) + 160  # a short term is a floor
+    widths = column_widths(m, 5900)  # room for the labels or for the whole identifier, not both
+    assert widths[1] >= metrics.twips("字符串 → 枚举", 18, east_asian=True) + 160
+    assert widths[0] < metrics.twips(rows[0][0], 18, east_asian=True) + 160  # the identifier gave way
+
+
 def test_column_widths_keep_header_words_and_identifiers_whole_and_favour_the_full_column() -> None:
     columns = [L.Column("Source field", literal=True), L.Column("Transformation rule"), L.Column("Validation", optional=True)]
     rule = "Convert the value to ISO 8601 in UTC and reject records whose date lies in the future " * 2

@@ -66,13 +66,19 @@ def _pieces(token: str) -> list[str]:
 
 
 def _unbroken(text: str) -> list[str]:
-    """Pieces of prose that must not wrap: Latin words and numbers (CJK may wrap anywhere),
-    and the parts of an identifier between the places it may break (see :func:`breakable`)."""
-    pieces = []
+    """Pieces of prose that must not wrap: Latin words and numbers, and the parts of an
+    identifier between the places it may break (see :func:`breakable`). CJK may wrap anywhere,
+    but a run of up to SHORT_CJK ideographs ("字符串", the "时间戳" of "时间戳（UTC）") is a
+    word or a term, kept on one line."""
+    pieces = [run for run in _CJK_TERM.findall(text) if len(run) <= SHORT_CJK]
     for token in _SPACES.split(text):
         for part in _WIDE_RUN.split(token):
             pieces += [p for p in _pieces(part) if p] if len(part) >= _LONG else [part] if part else []
     return pieces
+
+
+SHORT_CJK = 4
+_CJK_TERM = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -209,10 +215,10 @@ def column_widths(m: Measure, available: int) -> list[int]:
 def _column_widths(m: Measure, available: int) -> list[int]:
     """Column widths in twips that fill exactly ``available``.
 
-    Every column first gets its floor (no header word, prose word or number broken); then
-    identifier columns grow to hold their identifiers whole (else three in four of them),
-    and columns of short labels to hold each label on one line, smallest need first, while
-    they fit. The rest of the width goes, a step at a time, to the column where it saves the most
+    Every column first gets its floor (no header word, prose word or number broken); then,
+    smallest need first while they fit, columns of short labels (up to LABEL_CAP) grow to hold
+    each label on one line, identifier columns to hold their identifiers whole (else three in
+    four of them), and the columns of longer labels. The rest of the width goes, a step at a time, to the column where it saves the most
     lines of table height (a column full in one row only saves little); what saves nothing
     is shared by the columns' weights.
     """
@@ -222,7 +228,10 @@ def _column_widths(m: Measure, available: int) -> list[int]:
         excess = [f - b for f, b in zip(widths, base)]
         share = (available - sum(base)) / (sum(excess) or 1)
         return _fit([b + e * share for b, e in zip(base, excess)], available)
-    for wanted in (m.whole, m.most, m.label):
+    # Short labels before whole identifiers: "字符串 → 枚 / 举" reads worse than an identifier
+    # wrapped after its "." or "_".
+    short_labels = [label if label <= LABEL_CAP + CELL_MARGIN else floor for label, floor in zip(m.label, m.floor)]
+    for wanted in (short_labels, m.whole, m.most, m.label):
         for i in sorted(range(len(widths)), key=lambda i: wanted[i] - widths[i]):
             extra = wanted[i] - widths[i]
             if extra > 0 and sum(widths) + extra <= available:
