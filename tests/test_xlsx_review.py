@@ -279,7 +279,7 @@ _CELL_LINE_STEP = {"en": 0.7, "zh": 0.8}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_printed_rows_are_tall_enough_for_every_wrapped_line(lang: str, tmp_path: Path) -> None:
+def test_printed_workbook_rows_hold_their_wrapped_lines_and_column_groups_fill_their_pages(lang: str, tmp_path: Path) -> None:
     soffice, pdftotext = need_tool("soffice"), need_tool("pdftotext")
     (tmp_path / "book.xlsx").write_bytes(rendered("erp", "xlsx", lang, "high"))
     result = run_tool([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
@@ -290,6 +290,30 @@ def test_printed_rows_are_tall_enough_for_every_wrapped_line(lang: str, tmp_path
     assert len(steps) > 500  # the check saw the sheets' text
     clipped = [(page, word, round(step, 2)) for page, word, step in steps if step < _CELL_LINE_STEP[lang]]
     assert not clipped, clipped[:10]
+    # A sheet printed in column groups fills its pages: none holds the key column and a
+    # sliver (the reader broke a group the layout thought would fit).
+    narrow = _narrow_group_pages((tmp_path / "book.html").read_text(encoding="utf-8"),
+                                 xlsx_workbook((tmp_path / "book.xlsx").read_bytes()))
+    assert not narrow, narrow
+
+
+def _narrow_group_pages(html: str, wb: openpyxl.Workbook) -> list[tuple[int, str, float]]:
+    """Pages of sheets printed in column groups whose text ends before half the page width
+    (page, sheet, share of the width). A page is a sheet's by the sheet name in its header."""
+    import re
+
+    grouped = {ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.col_breaks.brk}
+    found = []
+    for number, page in enumerate(html.split("<page ")[1:], 1):
+        width, height = map(float, re.match(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        words = [(float(a), float(b), float(c), t) for a, b, c, t in
+                 re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page)]
+        header = "".join(t for _, y, _, t in words if y < 56)
+        body = [x1 for _, y, x1, _ in words if 56 < y < height - 56]
+        sheet = next((title for title in grouped if "".join(title.split()) in header), None)
+        if sheet and body and max(body) / width < 0.5:
+            found.append((number, sheet, round(max(body) / width, 2)))
+    return found
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
