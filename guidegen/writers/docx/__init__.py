@@ -458,8 +458,9 @@ def _gantt_row(cells: list[tuple[str, int, str | None]], style: str, header: boo
 def write_docx(guide: Guide, options: WriterOptions | None = None) -> bytes:
     """Render the guide as a Word document (bytes of a .docx package).
 
-    With ``options.paginate`` the document is laid out once by LibreOffice (see
-    writers.libreoffice) and rendered again with the pages of its headings in the TOC."""
+    With ``options.paginate`` the document is laid out by LibreOffice (see
+    writers.libreoffice), again after each round of fitting short pages (see :func:`page_fit`),
+    and rendered with the pages of its headings in the TOC."""
     options = options or WriterOptions()
     doc = L.build_document(guide)
     if not options.paginate:
@@ -532,7 +533,7 @@ def page_fit(doc: L.Document, pages: dict[str, int], fills: list[tuple[float, bo
         return PageFit()
     first_page = min(starts)
     run_in, portrait, landscape, compact = set(), set(), set(), False
-    for page in range(first_page - 1, len(fills)):  # 1-based: the page before the first chapter (the TOC's last) on
+    for page in range(max(first_page - 1, 1), len(fills)):  # 1-based: from the TOC's last page on
         (fill, is_landscape), (_, next_landscape) = fills[page - 1], fills[page]
         if fill >= SHORT_PAGE:
             continue
