@@ -212,3 +212,29 @@ def test_template_option_on_the_command_line(tmp_path: Path) -> None:
     bad.write_text("not a zip")
     code, _, err = run_cli("render", "email-marketing", "--template", bad, "--format", "docx", "--out", tmp_path / "o3")
     assert code == 2 and "cannot open the Word template" in err
+
+
+def test_a_small_table_keeps_its_rows_together_and_a_long_one_may_break() -> None:
+    """A table of a few short rows moves to the next page whole (every row's paragraphs keep
+    with the next); a long table breaks across pages between rows as usual."""
+    from guidegen.document.layout import build_document
+    from guidegen.writers.docx import SMALL_TABLE_ROWS, write_docx
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    guide = guide_for("helpdesk", "en")
+    tables = [b for b in build_document(guide).blocks if getattr(b, "rows", None) is not None and getattr(b, "caption", None)]
+    with zipfile.ZipFile(io.BytesIO(write_docx(guide, WriterOptions()))) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    captions = {t.get(f"{w}val"): t.getparent().getparent() for t in body.iter(f"{w}tblCaption")}
+
+    def kept(tbl: etree._Element) -> bool:
+        rows = tbl.findall(f"{w}tr")[1:]
+        return all(p.find(f"{w}pPr/{w}keepNext") is not None for r in rows for p in r.iter(f"{w}p"))
+
+    small = [t for t in tables if len(t.rows) <= 2 and all(len(str(c)) < 60 for r in t.rows for c in r)]
+    long = [t for t in tables if len(t.rows) > SMALL_TABLE_ROWS * 3]
+    assert small and long
+    for table in small:
+        assert kept(next(v for k, v in captions.items() if k.endswith(table.caption))), table.caption
+    for table in long:
+        assert not kept(next(v for k, v in captions.items() if k.endswith(table.caption))), table.caption

@@ -59,7 +59,7 @@ from guidegen.writers.docx.styles import (
     ensure_styles,
     theme_for,
 )
-from guidegen.writers.docx.tables import Measure, build_table, measure_table, needs_landscape
+from guidegen.writers.docx.tables import Measure, build_table, column_widths, measure_table, needs_landscape, table_lines
 
 # Captions count per chapter as Word's Insert Caption (with chapter numbers) writes them:
 # "表 4-2" = STYLEREF to the current Heading 1's number, then SEQ Table (or Figure) restarting
@@ -350,9 +350,12 @@ class _Writer:
         if captioned and table.caption:
             self.add(self.caption("table", table.number, table.caption, self.styles["caption"]))
         title = self.caption_text("table", table.number, table.caption) if captioned and table.caption else None
-        xml = build_table(self.ctx, table, width or text_width(self.sect_pr), self.theme.border_color,
+        available = width or text_width(self.sect_pr)
+        xml = build_table(self.ctx, table, available, self.theme.border_color,
                           self.measure(table), self.theme.table_size, self.east_asian, title)
-        self.add(keeping_with_next(xml) if keep_with_next else xml, final=True)
+        # A small table moves to the next page whole rather than leave a row or two behind.
+        whole = _small(table, self.measure(table), available)
+        self.add(keeping_with_next(xml) if keep_with_next or whole else xml, final=True)
         # An empty paragraph after every table: adjacent tables would otherwise merge.
         self.add(paragraph(self.styles["normal"], keep_next=keep_with_next))
         self.spacer_at = len(self.parts) - 1
@@ -414,6 +417,15 @@ class _Writer:
 # A table of at most this many rows stays on one page with a short note after it (a key).
 KEPT_TABLE_ROWS = 20
 KEPT_NOTE_CHARS = 300
+
+
+SMALL_TABLE_ROWS = 4
+SMALL_TABLE_LINES = 12  # about a quarter of a portrait page of table text
+
+
+def _small(table: L.Table, m: Measure, available: int) -> bool:
+    """A table short enough to keep on one page: few rows, about half a page at most."""
+    return len(table.rows) <= SMALL_TABLE_ROWS and table_lines(m, column_widths(m, available)) <= SMALL_TABLE_LINES
 
 
 def _keeps_legend(block: L.Block, following: L.Block | None, after: L.Block | None) -> bool:
