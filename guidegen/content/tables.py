@@ -76,8 +76,8 @@ W = Weight
 C = ColumnSpec
 
 
-def _id(label: str = "col_id", weight: float = W.ID) -> ColumnSpec:
-    return C("id", label, weight, literal=True)
+def _id(label: str = "col_id", weight: float = W.ID, document: bool = True) -> ColumnSpec:
+    return C("id", label, weight, literal=True, document=document)
 
 
 TABLES: dict[str, TableSpec] = {
@@ -227,7 +227,7 @@ TABLES: dict[str, TableSpec] = {
         # The source ids name the sources in the blueprint and the workbook; the document
         # cites none of them, so its table leaves them out (the title names the source).
         TableSpec("references", "cap_references", (
-            C("id", "col_id", W.ID, literal=True, document=False), C("title", "col_source_title", W.PROSE), C("publisher", "col_publisher", W.LABEL),
+            _id(document=False), C("title", "col_source_title", W.PROSE), C("publisher", "col_publisher", W.LABEL),
             C("url", "col_url", W.PROSE, literal=True), C("verified", "col_verified", W.CODE))),
         # workbook-only sheets: a test log to fill in, and the plan as dates
         TableSpec("test_log", "ws_tests", (

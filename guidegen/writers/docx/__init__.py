@@ -417,14 +417,13 @@ class _Writer:
 # A table of at most this many rows stays on one page with a short note after it (a key).
 KEPT_TABLE_ROWS = 20
 KEPT_NOTE_CHARS = 300
-
-
+# A table this small moves to the next page whole (a larger limit left many page ends half empty).
 SMALL_TABLE_ROWS = 4
 SMALL_TABLE_LINES = 12  # about a quarter of a portrait page of table text
 
 
 def _small(table: L.Table, m: Measure, available: int) -> bool:
-    """A table short enough to keep on one page: few rows, about half a page at most."""
+    """A table short enough to keep on one page: a few rows, a quarter of a page at most."""
     return len(table.rows) <= SMALL_TABLE_ROWS and table_lines(m, column_widths(m, available)) <= SMALL_TABLE_LINES
 
 

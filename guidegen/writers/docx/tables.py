@@ -38,6 +38,8 @@ BREAK_AFTER = "._/-"  # characters an identifier may break after when its column
 _LONG = 12  # characters: a shorter token in prose is never given break opportunities
 _LONG_TOKEN = re.compile(rf"[^\s]{{{_LONG},}}")
 _SPACES = re.compile(r"\s+")
+SHORT_CJK = 4  # ideographs: a run this short is a word or a term, kept on one line
+_CJK_TERM = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 _BREAKABLE = re.compile(r"(?<=[._/-])(?=[^\s._/-])")
 _PIECE = re.compile(r"[^._/-]+[._/-]*|[._/-]+")  # for a token without spaces: splits as _BREAKABLE does
 _WIDE_RUN = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]+")
@@ -75,10 +77,6 @@ def _unbroken(text: str) -> list[str]:
         for part in _WIDE_RUN.split(token):
             pieces += [p for p in _pieces(part) if p] if len(part) >= _LONG else [part] if part else []
     return pieces
-
-
-SHORT_CJK = 4
-_CJK_TERM = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -218,9 +216,9 @@ def _column_widths(m: Measure, available: int) -> list[int]:
     Every column first gets its floor (no header word, prose word or number broken); then,
     smallest need first while they fit, columns of short labels (up to LABEL_CAP) grow to hold
     each label on one line, identifier columns to hold their identifiers whole (else three in
-    four of them), and the columns of longer labels. The rest of the width goes, a step at a time, to the column where it saves the most
-    lines of table height (a column full in one row only saves little); what saves nothing
-    is shared by the columns' weights.
+    four of them), and the columns of longer labels. The rest of the width goes, a step at a
+    time, to the column where it saves the most lines of table height (a column full in one row
+    only saves little); what saves nothing is shared by the columns' weights.
     """
     widths = [float(w) for w in m.floor]
     if sum(widths) >= available:  # even the floors do not fit: words must break, header words last

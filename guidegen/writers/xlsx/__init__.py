@@ -91,15 +91,15 @@ _LINE_PT = {"zh": 17.0}  # a line of 10 pt text in the body font (Microsoft YaHe
 _LATIN_LINE_PT = 13.5
 
 
+_DIGIT_PX = metrics.em_width("0") * 11 * 96 / 72  # the widest digit of Calibri 11 pt, unrounded
+
+
 def _column_points(width: float) -> float:
     """Printed width of a column of ``width`` characters, the wider of the two readers': Excel
     rounds the default font's widest digit to 7 px and adds 5 px of padding (at 96 dpi);
     LibreOffice takes the digit's exact width (Calibri / Carlito 11 pt: about 7.4 px) and no
     padding, so a wide column prints wider there."""
-    return max(width * 7 + 5, width * _DIGIT_PX) * 0.75
-
-
-_DIGIT_PX = metrics.em_width("0") * 11 * 96 / 72  # the widest digit of Calibri 11 pt, unrounded
+    return max(width * _UNIT_PX + 5, width * _DIGIT_PX) * 0.75
 
 
 @dataclass(frozen=True)
