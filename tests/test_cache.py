@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from guidegen.blueprint import cache, loader
+from guidegen.core.errors import UserError
 
 
 @pytest.fixture
@@ -23,9 +24,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     parses: list[str] = []
     real = loader._load
 
-    def counting(path, name, packs):
+    def counting(path, name, packs, located=True):
         parses.append(str(path))
-        return real(path, name, packs)
+        return real(path, name, packs, located)
 
     monkeypatch.setattr(loader, "_load", counting)
     return folder, parses, tmp_path / "cache"
@@ -171,3 +172,56 @@ def test_the_cache_keeps_a_bounded_number_of_entries(env, monkeypatch: pytest.Mo
         path.write_text(text + f"\n# revision {i}\n", encoding="utf-8")
         loader.load_blueprint(path)
     assert len(list(store.glob("*.pickle"))) == 3
+
+
+def _every_builtin_load() -> list[tuple[str, list[Path]]]:
+    from guidegen.blueprint.packs import packs_for
+
+    cases = []
+    for type_id, path in sorted(loader.blueprint_files().items()):
+        cases.append((type_id, []))
+        cases += [(type_id, [pack.path]) for pack in packs_for("software", type_id)]
+        cases += [(type_id, [pack.path]) for pack in packs_for("crm", type_id)]
+    return cases
+
+
+@pytest.mark.parametrize("type_id, packs", _every_builtin_load(), ids=lambda v: v if isinstance(v, str) else "+".join(p.stem for p in v))
+def test_a_blueprint_parsed_without_locations_is_the_one_parsed_with_them(type_id: str, packs: list[Path],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render parses without locations and parses again only to locate a problem: every
+    built-in blueprint, alone and with each of its packs, takes that route without falling
+    back, and validates to the same blueprint as the located parse; ``raw`` then locates."""
+    path = loader.blueprint_files()[type_id]
+    located, _ = loader._load(path, str(path), packs)
+    monkeypatch.setattr(loader, "_load", _refusing_fallback(loader._load))
+    fast, _ = loader._load_fast(path, str(path), packs)
+    monkeypatch.undo()
+    assert not fast.located and fast.source.loc is None
+    assert fast.blueprint == located.blueprint and fast.files == located.files
+    assert fast.tree == located.raw
+    assert fast.raw.loc is not None and fast.raw.locs["title"].line == located.raw.locs["title"].line
+
+
+def _refusing_fallback(real):
+    def load(path, name, packs, located=True):
+        assert not located, "the unlocated load fell back to the located one"
+        return real(path, name, packs, located)
+    return load
+
+
+def test_a_blueprint_the_fast_parse_cannot_take_loads_located(tmp_path: Path) -> None:
+    """An anchor, a tag or a repeated key sends the load down the located route: the value is
+    the same, and a problem is reported at its line."""
+    source = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "anchored.yaml"
+    path.write_text(source.replace("title:", "title: &t", 1), encoding="utf-8")
+    plain, _ = loader._load(ROOT / "tests" / "data" / "minimal.yaml", "minimal.yaml", [])
+    anchored = loader.load_blueprint(path)
+    assert anchored.blueprint.title == plain.blueprint.title
+    assert anchored.raw.locs["title"].line == plain.raw.locs["title"].line
+    lines = source.split("\n")
+    first_key = next(line for line in lines if line and not line.startswith((" ", "#")))
+    path.write_text(source + "\n" + first_key + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        loader.load_blueprint(path)
+    assert f"anchored.yaml:{len(lines) + 1}:" in str(caught.value) and "duplicate key" in str(caught.value)

@@ -109,6 +109,47 @@ def test_the_loader_locates_every_key_and_item_where_the_yaml_composer_does(data
     _same_places(loaded, yaml.compose(text, Loader=yaml.SafeLoader))
 
 
+def _typed(value):
+    """A loaded value with every scalar's type (and a number's written form) made visible."""
+    if isinstance(value, dict):
+        return ("map", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("seq", [_typed(v) for v in value])
+    return (type(value).__name__, value, getattr(value, "written", None))
+
+
+def _both_ways(text: str):
+    """The located and the unlocated load of ``text``: the same values, or the same error."""
+    results = []
+    for located in (True, False):
+        try:
+            results.append(_typed(load_yaml_text(text, "gen.yaml", located)))
+        except UserError as exc:
+            results.append(str(exc))
+    return results
+
+
+_ODD = st.sampled_from(["&a x", "*a", "!!str 1", "!x y", "{<<: {a: 1}}", "1.50", "2026-11-25", "~", "''", "'q'",
+                        "[1, {a: b}]", "{a: 1, a: 2}", "{[1]: x}", "{1: x}", "!!binary aGk=", "0x1F", "yes"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(DATA, st.sampled_from([False, None, True]))
+def test_the_unlocated_load_reads_what_the_located_load_reads(data, flow) -> None:
+    located, unlocated = _both_ways(yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow))
+    assert unlocated == located
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(PLAIN_SCALARS, _ODD), st.one_of(PLAIN_SCALARS, _ODD)), min_size=1, max_size=6))
+def test_the_unlocated_load_refers_anchors_tags_and_repeated_keys_to_the_located_load(pairs) -> None:
+    """What the fast route cannot take (anchors, aliases, tags, merge and repeated keys, keys
+    that are not text) gives the located route's value or error, never another one."""
+    text = "\n".join(f"- {{{key}: {value}}}\n- {value}\n- k{i}: {key}" for i, (key, value) in enumerate(pairs)) + "\n"
+    located, unlocated = _both_ways(text)
+    assert unlocated == located
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=200))
 def test_loader_never_crashes_on_garbage_and_locates_what_it_refuses(raw: bytes) -> None:

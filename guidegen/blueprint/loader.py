@@ -103,21 +103,28 @@ class LoadedBlueprint:
     """A validated blueprint and what is needed to point at its source."""
 
     blueprint: Blueprint
-    source: LocDict | None  # the merged YAML with every value's location (see ``raw``)
+    source: LocDict | None  # the merged YAML (see ``raw``), its locations known if ``located``
     path: str
     files: list[str] = field(default_factory=list)
     packs: list[Any] = field(default_factory=list)  # AppliedPack, CRM pack first
     warnings: list[Problem] = field(default_factory=list)  # e.g. a product named without a pack
     reload: Callable[[], LocDict] | None = None  # rebuilds ``source`` (not kept in the cache)
+    located: bool = True  # False: ``source`` was parsed without locations
 
     @property
     def raw(self) -> LocDict:
-        """The merged YAML with locations. A blueprint from the cache has none until a problem
-        must be located: it is then parsed again (the locations of a 10,000-field blueprint
-        take longer to unpickle than the blueprint itself)."""
-        if self.source is None and self.reload is not None:
-            self.source = self.reload()
+        """The merged YAML with locations. A blueprint parsed without them, or from the cache,
+        has none until a problem must be located: it is then parsed again (locations double
+        the parsing time of a 10,000-field blueprint, and take longer to unpickle than the
+        blueprint itself)."""
+        if (self.source is None or not self.located) and self.reload is not None:
+            self.source, self.located = self.reload(), True
         return self.source if self.source is not None else LocDict()
+
+    @property
+    def tree(self) -> LocDict:
+        """The merged YAML, located or not: for walks that locate only what they find."""
+        return self.source if self.source is not None else self.raw
 
     def release_source(self) -> None:
         """Free the located YAML (a large blueprint's locations take more memory than its
@@ -136,7 +143,7 @@ def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoi
     comes from the parsed-blueprint cache (:mod:`guidegen.blueprint.cache`)."""
     name = display or str(path)
     loaded = _load_cached(path, name, packs) if cache.enabled() else None
-    return loaded if loaded is not None else _load(path, name, packs)[0]
+    return loaded if loaded is not None else _load_fast(path, name, packs)[0]
 
 
 def _load_cached(path: str | Path, name: str, packs: PackChoice) -> LoadedBlueprint | None:
@@ -154,7 +161,7 @@ def _load_cached(path: str | Path, name: str, packs: PackChoice) -> LoadedBluepr
     if isinstance(hit, LoadedBlueprint):
         hit.reload = _reloader(path, name, pack_paths)
         return hit
-    loaded, fragments = _load(path, name, pack_paths)
+    loaded, fragments = _load_fast(path, name, pack_paths)
     cache.store(key, dataclasses.replace(loaded, source=None, reload=None), fragments)
     return loaded
 
@@ -170,9 +177,18 @@ def _reload_source(path: str, name: str, packs: tuple[str, ...]) -> LocDict:
     return _load(path, name, [Path(p) for p in packs])[0].raw
 
 
-def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBlueprint, list[Path]]:
+def _load_fast(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBlueprint, list[Path]]:
+    """_load without locations, unless there is a problem to report: then _load again with
+    them, which reports it (a blueprint that needs locations later gets them from ``raw``)."""
+    try:
+        return _load(path, name, packs, located=False)
+    except Exception:  # noqa: BLE001 - a problem, or a message wanting a location it lacks:
+        return _load(path, name, packs)  # the located load reports it (or fails the same way)
+
+
+def _load(path: str | Path, name: str, packs: PackChoice, located: bool = True) -> tuple[LoadedBlueprint, list[Path]]:
     """Load, merge and validate; also returns the fragment files used."""
-    doc = load_yaml_file(path, name)
+    doc = load_yaml_file(path, name, located)
     root = doc.data
     if not isinstance(root, LocDict):
         raise fail(name, "a blueprint must be a YAML mapping", expected="key: value pairs", given=describe_value(root))
@@ -188,7 +204,7 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
                 Problem(loc, f"fragment '{fragment_name}' not found", expected=f"a file {FRAGMENT_DIR}/{fragment_name}.yaml")
             )
             continue
-        fragment_doc = load_yaml_file(fragment_path, display_path(fragment_path))
+        fragment_doc = load_yaml_file(fragment_path, display_path(fragment_path), located)
         fragment = fragment_doc.data
         texts.append(fragment_doc.text)
         if not isinstance(fragment, LocDict):
@@ -217,14 +233,18 @@ def _load(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBluepri
     if problems:  # report the schema problems too, all at once
         merged = LocDict({k: v for k, v in merged.items() if k != "include"}, loc=merged.loc, path=merged.path)
         merged.locs.update(root.locs)
+    if problems and not located:
+        raise UserError(problems)  # to be loaded again with locations (_load_fast)
     try:
         blueprint = Blueprint.model_validate(merged)
     except ValidationError as exc:
+        if not located:
+            raise
         raise UserError(problems + problems_from_validation(exc, merged, Blueprint, name)) from None
     if problems:
         raise UserError(problems)
     reload = _reloader(path, name, pack_paths or ())
-    return LoadedBlueprint(blueprint, merged, name, files, applied, reload=reload), fragment_paths
+    return LoadedBlueprint(blueprint, merged, name, files, applied, reload=reload, located=located), fragment_paths
 
 
 def display_path(path: Path) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -100,15 +100,28 @@ def decode_utf8(raw: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def load_yaml_file(path: str | Path, display: str | None = None) -> YamlDocument:
-    """Load one YAML file safely; raise UserError with file/line on any problem."""
+def load_yaml_file(path: str | Path, display: str | None = None, located: bool = True) -> YamlDocument:
+    """Load one YAML file safely; raise UserError with file/line on any problem. With
+    ``located=False`` see :func:`load_yaml_text`."""
     name = display or str(path)
     text = read_text(path, name)
-    return YamlDocument(name, load_yaml_text(text, name), text)
+    return YamlDocument(name, load_yaml_text(text, name, located), text)
 
 
-def load_yaml_text(text: str, name: str) -> Any:
-    """Parse one YAML document into LocDict/LocList values; UserError on any problem."""
+def load_yaml_text(text: str, name: str, located: bool = True) -> Any:
+    """Parse one YAML document into LocDict/LocList values; UserError on any problem.
+
+    With ``located=False`` a plain document (no tags, anchors, aliases or merge keys, each key
+    once) is built without locations: its values keep their shape, but every ``loc`` and
+    ``locs`` entry is None and every ``path`` empty. That takes half the time, for callers that
+    parse the document again when a problem needs locating (see
+    guidegen.blueprint.loader). Any other document, and every problem, takes the located
+    route, so the values and the errors are always the same."""
+    if not located:
+        try:
+            return _Builder(name).build_unlocated(text)
+        except (_NeedsLocations, yaml.YAMLError):
+            pass  # reported, located, below
     builder = _Builder(name)
     try:
         value = builder.build(text)
@@ -175,6 +188,30 @@ _NO_KEY = object()
 _REFUSED = object()
 
 
+class _NeedsLocations(Exception):
+    """Raised by the unlocated build at anything the located build treats specially (a tag,
+    an anchor or alias, a merge key, a repeated key, a problem, a budget reached)."""
+
+
+def _needs_locations(event: Any) -> Exception:
+    return _NeedsLocations()
+
+
+def _events(next_event: Callable[[], Any], limit: int, beyond: Callable[[Any], Exception]) -> Iterator[Any]:
+    """The parser's events up to the end of the stream; ``beyond(event)`` is raised at the first
+    event past ``limit`` (after the stream's start)."""
+    count = -1
+    stream_end = yaml.StreamEndEvent
+    while True:
+        event = next_event()
+        if event is None or type(event) is stream_end:
+            return
+        count += 1
+        if count > limit:
+            raise beyond(event)
+        yield event
+
+
 class _Builder:
     """Builds LocDict/LocList values straight from the parser's events (no node graph):
     standard tags only, duplicate keys refused; events, alias expansion and depth counted
@@ -206,6 +243,93 @@ class _Builder:
         finally:
             loader.dispose()
 
+    def build_unlocated(self, text: str) -> Any:
+        """The value of a plain YAML document without locations (see load_yaml_text); raises
+        _NeedsLocations where the located build could report a problem or differ."""
+        loader = _Loader(text)
+        try:
+            value = self._build_unlocated(loader.get_event)
+        finally:
+            loader.dispose()
+        if self.problems or self.empty:
+            raise _NeedsLocations
+        return value
+
+    def _build_unlocated(self, next_event: Callable[[], Any]) -> Any:
+        # The located loop of _build without marks, frames or key paths: containers and their
+        # pending keys on two stacks.
+        containers: list[Any] = []
+        keys: list[Any] = []
+        root: Any = None
+        documents = 0
+        new_dict, new_list = dict.__new__, list.__new__
+        scalar_event, no_key, maybe_typed, plain = (
+            yaml.ScalarEvent, _NO_KEY, _MAYBE_TYPED, self._plain)
+        mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        max_depth = self._max_depth
+        for event in _events(next_event, min(self._max_events, self._max_expanded), _needs_locations):
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _NeedsLocations
+                text = event.value
+                if not event.implicit[0] or (text and text[0] not in maybe_typed):
+                    value = text
+                elif text in plain:
+                    value = plain[text]
+                else:
+                    value = self._scalar(event)
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(containers) >= max_depth:
+                    raise _NeedsLocations
+                if kind is mapping_start:
+                    value = new_dict(LocDict)
+                    value.locs = {}
+                else:
+                    value = new_list(LocList)
+                    value.locs = []
+                value.loc, value.path = None, ()
+                if containers and keys[-1] is no_key and type(containers[-1]) is LocDict:
+                    raise _NeedsLocations  # a mapping or list as a key
+                containers.append(value)
+                keys.append(no_key)
+                continue
+            elif kind is mapping_end or kind is sequence_end:
+                keys.pop()
+                value = containers.pop()
+                self.empty = False
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _NeedsLocations
+                continue
+            elif kind is yaml.AliasEvent:
+                raise _NeedsLocations
+            else:
+                continue
+            if not containers:
+                root = value
+                self.empty = self.empty and value is None and text == ""
+                continue
+            container = containers[-1]
+            if type(container) is LocList:
+                container.append(value)
+                container.locs.append(None)
+                continue
+            key = keys[-1]
+            if key is no_key:
+                if type(value) is not str or (value == "<<" and event.implicit[0]):
+                    raise _NeedsLocations
+                keys[-1] = value
+            elif key in container:
+                raise _NeedsLocations
+            else:
+                container[key] = value
+                container.locs[key] = None
+                keys[-1] = no_key
+        return root
+
     def _build(self, next_event: Callable[[], Any]) -> Any:
         stack: list[_Frame] = []
         root: Any = None
@@ -214,18 +338,10 @@ class _Builder:
         max_expanded = self._max_expanded
         # Names used for every event, bound locally; a Location made without the named tuple's
         # Python-level __new__, and only where it is kept (a mapping value takes its key's).
-        new_location, scalar_event, stream_end, no_key, maybe_typed, plain = (
-            tuple.__new__, yaml.ScalarEvent, yaml.StreamEndEvent, _NO_KEY, _MAYBE_TYPED, self._plain)
-        count, max_events = -1, self._max_events
-        while True:
-            event = next_event()
+        new_location, scalar_event, no_key, maybe_typed, plain = (
+            tuple.__new__, yaml.ScalarEvent, _NO_KEY, _MAYBE_TYPED, self._plain)
+        for event in _events(next_event, self._max_events, self._too_many_events):
             kind = type(event)
-            if kind is stream_end or event is None:
-                return root
-            count += 1
-            if count > max_events:
-                raise over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
-                    "YAML events (values, lists, mappings) in one file", max_events, f"more than {max_events:,}"))
             if kind is scalar_event:
                 text, untagged = event.value, event.tag is None
                 if untagged and (not event.implicit[0] or (text and text[0] not in maybe_typed)):
@@ -320,6 +436,12 @@ class _Builder:
                 if documents > 1:
                     raise UserError.single(self.loc(event.start_mark), "invalid YAML: expected a single document in the "
                                            "stream but found another document")
+        return root
+
+    def _too_many_events(self, event: Any) -> UserError:
+        limit = self._max_events
+        return over_budget(self.loc(event.start_mark), _budget.BudgetExceeded(
+            "YAML events (values, lists, mappings) in one file", limit, f"more than {limit:,}"))
 
     def _count(self, frame: _Frame, loc: Location, size: int) -> None:
         """Count a value added to ``frame`` against the alias-expansion budget."""

@@ -53,7 +53,7 @@ def check_blueprint(loaded: LoadedBlueprint) -> list[Problem]:
     _coverage(r, bp)
     _texts(r, bp, ())
     _stale(r, bp, ())
-    _forbidden_chars(r, loaded.raw, ())
+    _forbidden_chars(r, loaded.tree, ())
     if not any(p.severity == "error" for p in r.problems):
         _render_everywhere(r, loaded)
     return r.problems
