@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +69,9 @@ def run_jobs(
                 results.append(render_job(engagement, blueprint_dirs))
                 bar.update(1)
         else:
+            # imported here: a single render (the common case) need not load multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [pool.submit(render_job, e, blueprint_dirs) for e in engagements]
                 for future in as_completed(futures):
