@@ -607,14 +607,15 @@ def _implementation(
         phases[i] = phase.model_copy(
             update={"tasks": tasks[i], "deliverables": deliverables[i], "owners": owners, "accountable": accountable}
         )
-    milestones = []
+    due: list[tuple[tuple[int, int], model.Milestone]] = []
     for item, path in ctx.selected(impl.milestones, ("implementation", "milestones")):
         if item.stage not in stage_phase:
             continue
         phase = phases[stage_phase[item.stage]]
-        milestones.append(
-            ctx.convert(item, model.Milestone, path, phase=phase.id, week=phase.end_week, date=phase.end_date)
-        )
+        # in the order they fall due, and within a phase in the order of its stages
+        due.append(((phase.end_week, phase.stages.index(item.stage)),
+                    ctx.convert(item, model.Milestone, path, phase=phase.id, week=phase.end_week, date=phase.end_date)))
+    milestones = [milestone for _, milestone in sorted(due, key=lambda pair: pair[0])]
     extra = plan.upgrade_extra_weeks if ctx.scenario == "upgrade" else [0, 0]
     duration = (plan.duration[0] + extra[0], plan.duration[1] + extra[1])
     return model.Implementation(
