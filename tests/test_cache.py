@@ -225,3 +225,26 @@ def test_a_blueprint_the_fast_parse_cannot_take_loads_located(tmp_path: Path) ->
     with pytest.raises(UserError) as caught:
         loader.load_blueprint(path)
     assert f"anchored.yaml:{len(lines) + 1}:" in str(caught.value) and "duplicate key" in str(caught.value)
+
+
+def test_validate_parses_a_blueprint_once_with_locations_even_when_it_warns(env, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render parses without locations and again only for a problem; validate reports
+    warnings, each with its line, so it parses with locations from the start, once."""
+    folder, parses, store = env
+    path = folder / "email-marketing.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip() == "en: Two-way subscription sync")
+    del lines[at]  # a warning: the first goal's title in Chinese only
+    path.write_text("\n".join(lines), encoding="utf-8")
+    flags = []
+    counted = loader._load
+
+    def load(path, name, packs, located=True):
+        flags.append(located)
+        return counted(path, name, packs, located)
+
+    monkeypatch.setattr(loader, "_load", load)
+    code, _, err = run_cli("validate", path)
+    assert code == 0 and f"email-marketing.yaml:{at - 1}:" in err
+    assert flags == [True] and len(parses) == 1

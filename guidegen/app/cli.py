@@ -254,7 +254,7 @@ def validate_command(paths: tuple[str, ...], strict: bool, software: str | None,
             return chosen
 
         try:
-            loaded = load_blueprint(path, packs=choose)
+            loaded = load_blueprint(path, packs=choose, located=True)
         except UserError as exc:
             problems += exc.problems
             continue
@@ -300,7 +300,7 @@ def _validate_pack(name: str, blueprint_dirs: tuple[str, ...]) -> list[Any]:
                                     expected="one of: " + ", ".join(sorted(types)), given=str(type_id)))
             continue
         try:
-            loaded = load_blueprint(types[type_id], packs=[Path(name)])
+            loaded = load_blueprint(types[type_id], packs=[Path(name)], located=True)
         except UserError as exc:
             problems += exc.problems
             continue

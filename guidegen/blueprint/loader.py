@@ -136,17 +136,22 @@ class LoadedBlueprint:
 PackChoice = Callable[[str], Sequence[Path]] | Sequence[Path]
 
 
-def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoice = ()) -> LoadedBlueprint:
+def load_blueprint(path: str | Path, display: str | None = None, packs: PackChoice = (),
+                   located: bool = False) -> LoadedBlueprint:
     """Load a blueprint with its fragments and the given product packs (see
     :mod:`guidegen.blueprint.packs`: CRM pack first, then the software pack) and validate it;
     UserError on any problem. A blueprint loaded before, unchanged with its fragments and packs,
-    comes from the parsed-blueprint cache (:mod:`guidegen.blueprint.cache`)."""
+    comes from the parsed-blueprint cache (:mod:`guidegen.blueprint.cache`). ``located``: parse
+    with locations from the start, for a caller that reports lint warnings (each needs one)
+    rather than parse twice."""
     name = display or str(path)
-    loaded = _load_cached(path, name, packs) if cache.enabled() else None
-    return loaded if loaded is not None else _load_fast(path, name, packs)[0]
+    load = _load if located else _load_fast
+    loaded = _load_cached(path, name, packs, load) if cache.enabled() else None
+    return loaded if loaded is not None else load(path, name, packs)[0]
 
 
-def _load_cached(path: str | Path, name: str, packs: PackChoice) -> LoadedBlueprint | None:
+def _load_cached(path: str | Path, name: str, packs: PackChoice,
+                 load: Callable[..., tuple[LoadedBlueprint, list[Path]]]) -> LoadedBlueprint | None:
     """The blueprint from the parsed-blueprint cache, or loaded and stored there; None when it
     cannot be cached (the uncached load then reports any problem properly)."""
     try:
@@ -161,7 +166,7 @@ def _load_cached(path: str | Path, name: str, packs: PackChoice) -> LoadedBluepr
     if isinstance(hit, LoadedBlueprint):
         hit.reload = _reloader(path, name, pack_paths)
         return hit
-    loaded, fragments = _load_fast(path, name, pack_paths)
+    loaded, fragments = load(path, name, pack_paths)
     cache.store(key, dataclasses.replace(loaded, source=None, reload=None), fragments)
     return loaded
 

@@ -206,7 +206,7 @@ def validate_blueprint(text_or_bytes: str | bytes, filename: str) -> ValidationR
         path = folder / name
         path.write_bytes(raw)
         try:
-            loaded = load_blueprint(path, display=name)
+            loaded = load_blueprint(path, display=name, located=True)
             problems = check_blueprint(loaded)
         except UserError as exc:
             problems = exc.problems
