@@ -224,3 +224,34 @@ def test_an_item_marked_omit_is_removed_from_what_a_fragment_gives(tmp_path: Pat
         text = text.replace("testing:\n  cases:\n", omit)
     cases = [c.id for c in load_blueprint(write(tmp_path, text)).blueprint.testing.cases]
     assert "TC-10" not in cases and "TC-11" in cases and "TC-01" in cases
+
+
+DESCRIBED = "        - {source: {zh: 净到期日(基准日期 + 付款天数), en: net due date (baseline date + payment days)}, target: due_date, type: date}"
+
+
+def test_a_field_described_in_words_is_shown_in_each_language(tmp_path: Path) -> None:
+    """A value no single field holds is described per language; the row is keyed by its id,
+    and the workbook carries the text of the guide's language."""
+    from guidegen.resolve.engagement import Engagement
+    from guidegen.resolve.resolver import resolve_guide
+
+    text = MINIMAL.replace("        - {source: phone, target: phone, type: string}\n",
+                           "        - {source: phone, target: phone, type: string}\n"
+                           + DESCRIBED.replace("{source:", "{id: due_date, source:") + "\n")
+    loaded = load_blueprint(write(tmp_path, text))
+    assert not [p for p in check_blueprint(loaded) if p.severity == "error"]
+    rows = {lang: resolve_guide(loaded, Engagement(lang=lang, date="2026-11-25")).guide.data.entities[0].fields[-1]
+            for lang in ("zh", "en")}
+    assert rows["zh"].source == "净到期日（基准日期 + 付款天数）" and rows["en"].source.startswith("net due date (")
+    assert rows["zh"].key == rows["en"].key == "due_date"
+    assert [f.source for f in loaded.blueprint.data.entities[0].fields[:2]] == ["email", "phone"]  # names stay text
+
+
+def test_a_field_described_in_words_without_an_id_is_an_error_at_its_line(tmp_path: Path) -> None:
+    text = MINIMAL.replace("        - {source: phone, target: phone, type: string}\n",
+                           "        - {source: phone, target: phone, type: string}\n" + DESCRIBED + "   # <-\n")
+    found = [p for p in problems(tmp_path, text) if "described in words needs an id" in p.message]
+    assert len(found) == 1 and found[0].location.line == marked_line(text)
+    assert found[0].location.path == "data.entities[0].fields[2]"
+    code, _, err = run_cli("render", write(tmp_path, text), "--format", "md", "--out", tmp_path / "out")
+    assert code == 2 and "needs an id" in err

@@ -48,14 +48,18 @@ Weeks = Annotated[int, Field(ge=0, le=Budget.max_weeks)]
 
 
 class _FieldMappingKey:
-    """The blueprint row's key: its id, else the source field (the target when there is none)."""
+    """The blueprint row's key: its id, else the source field (the target when there is none);
+    empty for a row without an id whose field is described in words (an error, see
+    guidegen.resolve.checks)."""
 
     @property
     def key(self) -> str:
         if self.id:  # type: ignore[attr-defined]
             return self.id  # type: ignore[attr-defined]
         source = self.source  # type: ignore[attr-defined]
-        return source if source.strip().lower() not in ("", "n/a", "-") else self.target  # type: ignore[attr-defined]
+        named = source if not isinstance(source, str) or source.strip().lower() not in ("", "n/a", "-") \
+            else self.target  # type: ignore[attr-defined]
+        return named if isinstance(named, str) else ""
 
 
 SIDE = Side(

@@ -412,8 +412,10 @@ class FieldMapping(ServesGoals):
 
     id: Ident | None = Field(None, description="Stable key of the row; defaults to the source field (or the target when the source is n/a).")
     key: GuideOnly[str] = Field(description="Stable key of the row within its entity (the id, else the source or target field).")
-    source: str = Field(description="Field on the source side of the entity (n/a when none).")
-    target: str = Field(description="Field on the target side.")
+    source: str | Text = Field(
+        description="Field on the source side of the entity (n/a when none). A value that no single field holds (one the "
+        "system computes or derives) is described in words per language, {zh: ..., en: ...}; the row then needs an id.")
+    target: str | Text = Field(description="Field on the target side (described in words per language like 'source', if need be).")
     description: Text | None = Field(None, description="What the field means.")
     type: FieldType = Field(description="Data type: string, text, integer, decimal, boolean, datetime, enum, array, reference, ...")
     source_type: FieldType | None = Field(None, description="Type on the source side when it differs from 'type'.")

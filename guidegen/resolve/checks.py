@@ -122,7 +122,7 @@ def _unique_ids(r: _Reporter, value: Any, path: tuple[Any, ...]) -> None:
             key = getattr(item, "id", None)
             if key is None and type(item).__name__ == "FieldMapping":
                 key = item.key
-            if isinstance(key, str):
+            if isinstance(key, str) and key:
                 if key in seen:
                     first = r.where(path + (seen[key],))
                     r.error(path + (i,), f"duplicate id '{key}'", expected="ids unique within the list",
@@ -169,6 +169,12 @@ def _references(r: _Reporter, bp: Blueprint) -> None:
     goals = {x.id for x in bp.overview.goals}
     enums = {x.id for x in bp.data.enums}
     objects = {x.id for x in bp.overview.scope.objects}
+    for i, entity in enumerate(bp.data.entities):
+        for j, row in enumerate(entity.fields):
+            if not row.key:
+                r.error(("data", "entities", i, "fields", j), "a row whose field is described in words needs an id",
+                        expected="id: a stable key for the row (letters, digits, - and _)", given="no id",
+                        hint="the key of a row is its id, else its source field name; a text in two languages is not one")
     im = bp.implementation
     for i, member in enumerate(im.team):
         _check_refs(r, ("implementation", "team", i, "id"), [member.id], roles, "role")
