@@ -142,3 +142,30 @@ def test_renaming_a_source_field_keeps_the_row_key_stable(workspace) -> None:
     assert code == 0, err
     code, out, err = run_cli("import-mapping", Path(out.split()[0]), blueprint)
     assert code == 0 and "no changes" in out
+
+
+def test_a_field_described_in_words_round_trips_and_a_typed_name_replaces_it(tmp_path: Path) -> None:
+    """The workbook shows a described field in its language; left alone it imports as no change,
+    and a field name typed over it becomes the row's source, the row keeping its id."""
+    blueprint = tmp_path / "minimal.yaml"
+    described = "净到期日(基准日期 + 付款天数)"
+    blueprint.write_text((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "        - {source: phone, target: phone, type: string}\n",
+        "        - {source: phone, target: phone, type: string}\n"
+        f"        - {{id: due_date, source: {{zh: '{described}', en: net due date}}, target: due_date, type: date}}\n"),
+        encoding="utf-8")
+    code, out, err = run_cli("render", blueprint, "--format", "xlsx", "--lang", "zh", "--out", tmp_path, "--date", FIXED_DATE)
+    assert code == 0, err
+    workbook = Path(out.split()[0])
+    code, out, err = run_cli("import-mapping", workbook, blueprint)
+    assert code == 0 and "no changes" in out, out + err
+
+    def rename(wb) -> None:
+        cell = next(c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                    if isinstance(c.value, str) and c.value.startswith("净到期日"))
+        cell.value = "ZFBDT"
+
+    code, out, err = run_cli("import-mapping", edit(workbook, rename), blueprint)
+    assert code == 0, err
+    text = blueprint.read_text(encoding="utf-8")
+    assert "id: due_date" in text and "source: ZFBDT" in text and described not in text
