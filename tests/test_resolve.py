@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -184,3 +185,15 @@ def test_every_risk_of_a_built_in_guide_has_an_owner(blueprint: str) -> None:
     for scenario in ("new", "upgrade"):
         risks = resolve(blueprint, complexity="high", scenario=scenario, lang="en").guide.summary.risks
         assert all(r.owner for r in risks), [r.id for r in risks if not r.owner]
+
+
+_ENGLISH_PHRASE = re.compile(r"(?<![\w.])[a-z]{3,} [a-z]{3,}(?![\w.])")  # "net due date", not "Account.Name"
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_chinese_mapping_tables_name_fields_or_describe_them_in_chinese(blueprint: str) -> None:
+    """A mapping cell holds a field name or a formula of names; a value no field holds is
+    described in the guide's language, not in an English phrase."""
+    guide = guide_for(blueprint, "zh", "high")
+    phrases = sorted({v for e in guide.data.entities for f in e.fields for v in (f.source, f.target) if _ENGLISH_PHRASE.search(v)})
+    assert not phrases
