@@ -195,5 +195,6 @@ def test_chinese_mapping_tables_name_fields_or_describe_them_in_chinese(blueprin
     """A mapping cell holds a field name or a formula of names; a value no field holds is
     described in the guide's language, not in an English phrase."""
     guide = guide_for(blueprint, "zh", "high")
-    phrases = sorted({v for e in guide.data.entities for f in e.fields for v in (f.source, f.target) if _ENGLISH_PHRASE.search(v)})
-    assert not phrases
+    cells = [v for e in guide.data.entities for v in (e.source_object, e.target_object)]
+    cells += [v for e in guide.data.entities for f in e.fields for v in (f.source, f.target, f.source_object, f.target_object)]
+    assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})

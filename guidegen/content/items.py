@@ -449,8 +449,10 @@ class Entity(ServesGoals):
     name: Text = Field(description="Entity name, used in the table caption.")
     source: System = Field(description="System whose fields are in the 'source' column.")
     target: System = Field(description="System whose fields are in the 'target' column.")
-    source_object: str = Field(description="Object on the source side, e.g. Contact.")
-    target_object: str = Field(description="Object on the target side, e.g. Subscriber.")
+    source_object: str | Text = Field(
+        description="Object on the source side, e.g. Contact (described per language where it is not one named object).")
+    target_object: str | Text = Field(
+        description="Object on the target side, e.g. Subscriber (described per language where it is not one named object).")
     direction: Direction = Field(description="Default direction of the fields.")
     description: Text | None = Field(None, description="What the entity covers.")
     scope_object: Ident | None = Field(None, description="Id of the scope object (overview.scope.objects) this table maps.")

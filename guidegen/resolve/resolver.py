@@ -697,14 +697,20 @@ def _row(ctx: _Context, entity: Any, f: Any, fpath: tuple[Any, ...]) -> model.Fi
         key=f.key,
         source_type=f.source_type or f.type,
         direction=f.direction or entity.direction,
-        source_object=f.source_object or entity.source_object,
-        target_object=f.target_object or entity.target_object,
+        source_object=f.source_object or _object_name(ctx, entity, "source_object", fpath[:-2]),
+        target_object=f.target_object or _object_name(ctx, entity, "target_object", fpath[:-2]),
         checks=effective_checks(f),
         transform=list(f.transform),
         rule=ctx.text(f.rule, fpath + ("rule",)) or describe_transform(f.transform, ctx.locale.t) or None,
         validation=ctx.text(f.validation, fpath + ("validation",))
         or (describe_checks(f.checks, ctx.locale.t) if f.checks else None) or None,
     )
+
+
+def _object_name(ctx: _Context, entity: Any, side: str, path: tuple[Any, ...]) -> str:
+    """An entity's object as a row shows it: its name, or its description in the guide's language."""
+    value = getattr(entity, side)
+    return value if isinstance(value, str) else ctx.text(value, path + (side,)) or ""
 
 
 def effective_checks(f: Any) -> Checks:
