@@ -198,3 +198,13 @@ def test_chinese_mapping_tables_name_fields_or_describe_them_in_chinese(blueprin
     cells = [v for e in guide.data.entities for v in (e.source_object, e.target_object)]
     cells += [v for e in guide.data.entities for f in e.fields for v in (f.source, f.target, f.source_object, f.target_object)]
     assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
+
+
+@pytest.mark.parametrize("software", [None, "netsuite", "sap-s4hana"])
+@pytest.mark.parametrize("crm", [None, "dynamics365", "hubspot", "salesforce"])
+def test_chinese_erp_mapping_tables_have_no_english_phrase_with_any_pack(software: str | None, crm: str | None) -> None:
+    """The packs rename fields to their products' names; what a name leaves unsaid (a net
+    amount, who identifies a user by what) goes in the row's description, in Chinese."""
+    guide = resolve("erp", complexity="high", lang="zh", software=software, crm=crm).guide
+    cells = [v for e in guide.data.entities for f in e.fields for v in (e.source_object, e.target_object, f.source, f.target)]
+    assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
