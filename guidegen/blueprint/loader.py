@@ -184,7 +184,10 @@ def _reload_source(path: str, name: str, packs: tuple[str, ...]) -> LocDict:
 
 def _load_fast(path: str | Path, name: str, packs: PackChoice) -> tuple[LoadedBlueprint, list[Path]]:
     """_load without locations, unless there is a problem to report: then _load again with
-    them, which reports it (a blueprint that needs locations later gets them from ``raw``)."""
+    them, which reports it (a blueprint that needs locations later gets them from ``raw``).
+    The packs are chosen once: a chooser may record warnings."""
+    if callable(packs):
+        packs = functools.cache(packs)
     try:
         return _load(path, name, packs, located=False)
     except Exception:  # noqa: BLE001 - a problem, or a message wanting a location it lacks:
