@@ -208,6 +208,23 @@ def test_chinese_erp_mapping_tables_have_no_english_phrase_with_any_pack(softwar
     assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
 
 
+_SOFTWARE_PACKS = sorted((f.parent.name, f.stem) for f in (ROOT / "blueprints" / "packs").glob("*/*.yaml")
+                         if f.parent.name not in ("crm", "erp"))
+
+
+@pytest.mark.parametrize(("blueprint", "software"), _SOFTWARE_PACKS)
+def test_chinese_mapping_tables_have_no_english_qualifier_with_a_software_pack(blueprint: str, software: str) -> None:
+    """A software pack names its product's objects and fields; where two rows share a name (a
+    simple product's id and its configurable parent's), their descriptions tell them apart."""
+    guide = _with_packs(blueprint, software=software)
+    cells = [v for e in guide.data.entities for v in (e.source_object, e.target_object)]
+    cells += [v for e in guide.data.entities for f in e.fields for v in (f.source, f.target, f.source_object, f.target_object)]
+    assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
+    for entity in guide.data.entities:
+        named = [(f.source, f.target) for f in entity.fields]
+        assert len(named) == len(set(named)), entity.id
+
+
 def _with_packs(blueprint: str, **products):
     """The high-complexity Chinese guide with the packs of the named products applied."""
     from guidegen.app.pipeline import load_for
