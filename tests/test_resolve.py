@@ -208,6 +208,17 @@ def test_chinese_erp_mapping_tables_have_no_english_phrase_with_any_pack(softwar
     assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
 
 
+@pytest.mark.parametrize("software", [None, "netsuite", "sap-s4hana"])
+@pytest.mark.parametrize(("crm", "identified_by"), [(None, "联合身份 ID"), ("salesforce", "联合身份 ID"),
+                                                   ("dynamics365", "Microsoft Entra 对象 ID"), ("hubspot", "负责人邮箱")])
+def test_the_quote_owner_row_says_how_the_crm_identifies_its_user_with_any_erp(software: str | None, crm: str | None,
+                                                                               identified_by: str) -> None:
+    """The CRM pack sets how a user is identified; the ERP pack's own quote rows say it too."""
+    guide = _with_packs("erp", software=software, crm=crm)
+    owners = [f for e in guide.data.entities for f in e.fields if f.id == "Quote.Owner" or f.source in ("Quote.Owner", "quotes.hubspot_owner_id", "quote.ownerid")]
+    assert owners and all(identified_by in (f.description or "") for f in owners), [(f.source, f.description) for f in owners]
+
+
 _SOFTWARE_PACKS = sorted((f.parent.name, f.stem) for f in (ROOT / "blueprints" / "packs").glob("*/*.yaml")
                          if f.parent.name not in ("crm", "erp"))
 
