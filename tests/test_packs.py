@@ -65,6 +65,23 @@ def test_the_printed_product_name_stays_as_the_user_typed_it() -> None:
     assert [p.name for p in g.meta.packs] == ["DemoDesk"] and g.meta.neutral == []
 
 
+@pytest.mark.parametrize(("software", "crm", "printed"), [
+    ("amazon-connect", "dynamics365", ("Amazon Connect", "Microsoft Dynamics 365")),
+    ("Magento", "hubspot", ("Magento", "HubSpot")),
+    ("twilio flex", "Salesforce CRM", ("twilio flex", "Salesforce CRM")),
+])
+def test_a_product_named_by_its_pack_id_prints_as_the_pack_name_and_any_other_name_as_typed(
+        software: str, crm: str, printed: tuple[str, str]) -> None:
+    blueprint = "ecommerce" if software == "Magento" else "call-center"
+    g = guide(blueprint, "en", software, crm)
+    assert (g.meta.software, g.meta.crm) == printed and len(g.meta.packs) == 2
+    text = get_writer("md")(g, WriterOptions()).decode("utf-8")
+    for typed, shown in zip((software, crm), printed):
+        assert shown in text
+        if typed != shown:  # not as a word of its own (identifiers and URLs may contain it)
+            assert not re.search(rf"(?<![\w/.-]){re.escape(typed)}(?![\w/.-])", text)
+
+
 def test_normalize_ignores_case_spaces_and_punctuation() -> None:
     assert normalize("SAP S/4HANA") == normalize("sap s4hana") == "saps4hana"
     assert normalize("") == ""

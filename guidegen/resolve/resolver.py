@@ -355,8 +355,8 @@ def _template_variables(ctx: _Context, blueprint: bp.Blueprint, engagement: Enga
             )
     defaults = blueprint.defaults
     variables.update(
-        software=engagement.software or ctx.text(defaults.software, ("defaults", "software")),
-        crm=engagement.crm or ctx.text(defaults.crm, ("defaults", "crm")),
+        software=_product(ctx.loaded, "software", engagement.software) or ctx.text(defaults.software, ("defaults", "software")),
+        crm=_product(ctx.loaded, "crm", engagement.crm) or ctx.text(defaults.crm, ("defaults", "crm")),
         client=engagement.client or ctx.text(defaults.client, ("defaults", "client")) or i18n.t(lang, "the_client"),
         software_kind=ctx.text(blueprint.software_kind, ("software_kind",)),
         middleware=i18n.t(lang, "middleware"),
@@ -404,6 +404,12 @@ def _meta(ctx: _Context, blueprint: bp.Blueprint, engagement: Engagement, comple
         packs=[model.PackRef(side=p.header.side, name=p.header.name, verified=p.header.verified) for p in ctx.loaded.packs],
         neutral=_neutral(ctx.loaded, engagement),
     )
+
+
+def _product(loaded: LoadedBlueprint, side: str, named: str | None) -> str | None:
+    """A product the engagement names, printed as typed, except a pack's id ('amazon-connect',
+    as `guidegen list --packs` shows it), which prints as the pack's name ('Amazon Connect')."""
+    return next((p.header.name for p in loaded.packs if p.header.side == side and p.header.id == named), named)
 
 
 def _neutral(loaded: LoadedBlueprint, engagement: Engagement) -> list[str]:
