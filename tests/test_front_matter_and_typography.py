@@ -145,3 +145,26 @@ def test_column_widths_keep_header_words_and_identifiers_whole_and_favour_the_fu
     assert widths[0] >= metrics.twips("Contact.EmailVerifiedAt", 18) + 160
     assert widths[2] >= metrics.twips("Validation", 18, bold=True) + 160
     assert widths[1] > 3 * widths[2]  # the long rule, in every row, gets the width
+
+
+def test_a_curly_quote_in_chinese_text_is_a_run_in_the_east_asian_font_and_language() -> None:
+    """LibreOffice takes a quote after a Latin letter for Latin text — “reopened” closed by a
+    half-width mark — unless the quote's run sets the East Asian font and language for every
+    script; Word reads the hint. English documents keep their quotes in their runs."""
+    for lang, expected in (("zh", True), ("en", False)):
+        guide = guide_for("helpdesk", lang=lang, complexity="high")
+        parts = _parts(write_docx(guide, WriterOptions()))
+        body = etree.fromstring(parts["word/document.xml"])
+        marks = [t for t in body.iter(W + "t") if "\u201c" in (t.text or "") or "\u201d" in (t.text or "")]
+        styled = [t for t in marks if t.getparent().find(f"{W}rPr/{W}rStyle[@{W}val='GuideQuoteMark']") is not None]
+        if not expected:
+            assert not styled and b"GuideQuoteMark" not in parts["word/document.xml"]
+            continue
+        assert len(marks) >= 10 and styled == marks
+        assert all(t.text in ("\u201c", "\u201d") for t in marks)
+        assert any(t.text == "\u201d" and _text(t.getparent().getprevious()).endswith("reopened") for t in marks)
+        styles = etree.fromstring(parts["word/styles.xml"])
+        style = styles.find(f"{W}style[@{W}styleId='GuideQuoteMark']")
+        fonts, lang_el = style.find(f"{W}rPr/{W}rFonts"), style.find(f"{W}rPr/{W}lang")
+        assert fonts.get(W + "ascii") == fonts.get(W + "hAnsi") == fonts.get(W + "eastAsia") and fonts.get(W + "hint") == "eastAsia"
+        assert lang_el.get(W + "val") == lang_el.get(W + "eastAsia") == "zh-CN"

@@ -73,6 +73,11 @@ BODY_MARKER = "guidegen-body"
 _PAGE_PLACEHOLDER = "000"
 
 
+def east_asian(p: L.Properties) -> bool:
+    """The text is in an East Asian language (quotes and dashes take full width)."""
+    return p.language_tag.split("-")[0] == p.east_asian_tag.split("-")[0]
+
+
 def _bookmark(index: int) -> str:
     """Word's own naming for the hidden bookmarks a TOC links to."""
     return f"_Toc{index + 1:06d}"
@@ -97,9 +102,7 @@ class _Writer:
 
     @property
     def east_asian(self) -> bool:
-        """The text is in an East Asian language (quotes and dashes take full width)."""
-        p = self.doc.properties
-        return p.language_tag.split("-")[0] == p.east_asian_tag.split("-")[0]
+        return east_asian(self.doc.properties)
 
     @property
     def styles(self):  # noqa: ANN201 - StyleMap
@@ -585,7 +588,8 @@ def _render(doc: L.Document, options: WriterOptions, pages: dict[str, int] | Non
     if pages is None:
         ask_word_to_update_fields(document)
     sect_pr = ensure_sect_pr(document)
-    writer = _Writer(document, Context(document.part, styles, numbering), theme, doc, sect_pr, pages=pages,
+    quotes = styles["quote_mark"] if east_asian(doc.properties) else None
+    writer = _Writer(document, Context(document.part, styles, numbering, quotes), theme, doc, sect_pr, pages=pages,
                      fit=fit or PageFit())
     has_own_header = from_template and (
         sect_pr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}headerReference") is not None

@@ -60,6 +60,8 @@ def run_xml(text: str, rpr: str = "") -> str:
 # bracket, before an opening one) gives those breaks back.
 _CJK_BREAK = re.compile(r"(?<=[、，；：。！？）」』》】])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[（「『《【])")
 ZWSP = "\u200b"
+_QUOTE_MARKS = ("\u201c", "\u201d")
+_QUOTE_SPLIT = re.compile("([\u201c\u201d])")
 
 
 def cjk_breaks(text: str) -> str:
@@ -92,6 +94,7 @@ class Context:
     part: object  # the python-docx DocumentPart (for hyperlink relationships)
     styles: StyleMap
     numbering: Numbering
+    quote_style: str | None = None  # East Asian text: the style of a curly double quote's own run
     _links: dict[str, str] = field(default_factory=dict)
 
     def link_id(self, url: str) -> str:
@@ -122,18 +125,28 @@ class InlineWriter:
     def text(self, content: str) -> None:
         show = self.display
         if self.link or "http" not in content:
-            self.parts.append(run_xml(show(content), self.rpr()))
+            self.parts.append(self.runs(show(content)))
             return
         last = 0
         for match in URL_RE.finditer(content):
             if match.start() > last:
-                self.parts.append(run_xml(show(content[last : match.start()]), self.rpr()))
+                self.parts.append(self.runs(show(content[last : match.start()])))
             self.open_link(match.group(0))
             self.parts.append(run_xml(show(match.group(0)), self.rpr()))
             self.close_link()
             last = match.end()
         if last < len(content):
-            self.parts.append(run_xml(show(content[last:]), self.rpr()))
+            self.parts.append(self.runs(show(content[last:])))
+
+    def runs(self, text: str) -> str:
+        """The run of a text; in East Asian text each curly double quote is a run of its own
+        (see Context.quote_style), keeping the bold, italic or strike around it."""
+        rpr = self.rpr()
+        style = self.ctx.quote_style
+        if style is None or ("\u201c" not in text and "\u201d" not in text) or "<w:rStyle" in rpr:
+            return run_xml(text, rpr)
+        quote = f'<w:rPr><w:rStyle w:val="{esc(style)}"/>' + (rpr[len("<w:rPr>"):] if rpr else "</w:rPr>")
+        return "".join(run_xml(piece, quote if piece in _QUOTE_MARKS else rpr) for piece in _QUOTE_SPLIT.split(text) if piece)
 
     def open_link(self, url: str) -> None:
         # The root always declares r: (package.finish_document_xml sees to it).

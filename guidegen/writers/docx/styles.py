@@ -151,6 +151,8 @@ STYLES: list[StyleSpec] = [
               lambda t: [_rpr(t, font=("Consolas", t.east_asia), color="333333")], based_on=None),
     StyleSpec("hyperlink", "Hyperlink", "Hyperlink", "character",
               lambda t: [_hyperlink_rpr(t)], based_on=None),
+    StyleSpec("quote_mark", "GuideQuoteMark", "Guide Quote Mark", "character",
+              lambda t: [_quote_mark_rpr(t)], based_on=None, quick=False),
     StyleSpec("header", "Header", "header", "paragraph", lambda t: [_ppr(0, 0, align="right"), _rpr(t, 16, color=t.muted)]),
     StyleSpec("footer", "Footer", "footer", "paragraph", lambda t: [_ppr(0, 0, align="center"), _rpr(t, 16, color=t.muted)]),
     StyleSpec("toc_heading", "TOCHeading", "TOC Heading", "paragraph",
@@ -160,6 +162,18 @@ STYLES: list[StyleSpec] = [
     StyleSpec("toc3", "TOC3", "toc 3", "paragraph", lambda t: [_ppr(0, 20, indent=(840, 0)), _rpr(t, 19)], quick=False),
     StyleSpec("table", "GuideTable", "Guide Table", "table", _table_style, based_on=None),
 ]
+
+
+def _quote_mark_rpr(t: Theme) -> etree._Element:
+    """A curly double quote in East Asian text: the East Asian font and language for every
+    script. Word takes a quote for East Asian text by the hint; LibreOffice takes a quote after a
+    Latin letter for Latin text (a half-width mark beside a full-width one) unless its Latin font
+    and language are the East Asian ones too."""
+    rpr = el("w:rPr")
+    rpr.append(el("w:rFonts", {"w:ascii": t.east_asia, "w:hAnsi": t.east_asia, "w:eastAsia": t.east_asia,
+                               "w:cs": t.east_asia, "w:hint": "eastAsia"}))
+    rpr.append(language(t.lang_east_asia, t.lang_east_asia))
+    return rpr
 
 
 def _hyperlink_rpr(t: Theme) -> etree._Element:
