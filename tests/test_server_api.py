@@ -56,6 +56,17 @@ def test_describe_type_gives_roles_parameters_and_plan_lengths(client) -> None:
     assert detail["roles"] and all(r["id"] and r["name"] for r in detail["roles"])
 
 
+def test_a_type_lists_the_products_with_a_pack_and_the_form_suggests_them(client) -> None:
+    detail = client.get("/api/v1/types/call-center", params={"lang": "en"}).json()
+    assert detail["software_products"] == ["Amazon Connect", "Twilio Flex"]
+    assert set(detail["crm_products"]) == {"Microsoft Dynamics 365", "HubSpot", "Salesforce"}
+    assert client.get("/api/v1/types/erp").json()["software_products"] == ["Oracle NetSuite", "SAP S/4HANA"]
+    page = client.get("/guide", params={"blueprint": "call-center", "ui": "en"}).text
+    software = re.search(r'<datalist id="software-products">(.*?)</datalist>', page, re.S).group(1)
+    assert re.findall(r'<option value="([^"]+)">', software) == detail["software_products"]
+    assert 'list="software-products"' in page and 'list="crm-products"' in page
+
+
 def test_describe_unknown_type_is_a_located_problem(client) -> None:
     doc = problem(client.get("/api/v1/types/helpdesc"), 422, "invalid-input")
     error = doc["errors"][0]

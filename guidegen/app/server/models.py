@@ -73,6 +73,9 @@ class TypeDetail(TypeSummary):
 
     default_software: str
     default_crm: str
+    software_products: list[str] = Field(default_factory=list, description="The third-party products with a product "
+                                         "pack for this type; 'software' naming one (or its pack id or an alias) applies it.")
+    crm_products: list[str] = Field(default_factory=list, description="The CRMs with a product pack; 'crm' naming one applies it.")
     complexities: list[str]
     scenarios: list[str]
     languages: list[str]

@@ -27,6 +27,7 @@ from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.workbook.importer import import_mapping
 from guidegen.app.output import safe_filename
 from guidegen.app.pipeline import choose_packs, load_for, render
+from guidegen.blueprint.packs import packs_for
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WRITERS
 from guidegen.app.server.models import (
@@ -56,7 +57,9 @@ def list_types(blueprint_dirs: tuple[str, ...], lang: str = "en") -> list[TypeSu
 def describe_type(blueprint_id: str, blueprint_dirs: tuple[str, ...], lang: str = "en") -> TypeDetail:
     """Goals, roles, parameters of one type, with placeholders filled by the type's defaults."""
     path = resolve_blueprint_path(_checked_id(blueprint_id, blueprint_dirs), blueprint_dirs)
-    return _describe(str(path), path.stat().st_mtime_ns, lang)
+    detail = _describe(str(path), path.stat().st_mtime_ns, lang)
+    products = {side: [p.header.name for p in packs_for(side, detail.id, blueprint_dirs)] for side in ("software", "crm")}
+    return detail.model_copy(update={"software_products": products["software"], "crm_products": products["crm"]})
 
 
 def _checked_id(blueprint_id: str, blueprint_dirs: tuple[str, ...] = ()) -> str:
