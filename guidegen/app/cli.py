@@ -74,7 +74,7 @@ def list_command(blueprint: str | None, show_packs: bool, blueprint_dirs: tuple[
     type. With BLUEPRINT, list its goals (the ids --goal takes), what each one brings into the
     guide, and the packs --software and --crm can select. With --packs, list every pack."""
     from guidegen.blueprint.loader import blueprint_files, load_blueprint, resolve_blueprint_path
-    from guidegen.blueprint.packs import available_packs, packs_for
+    from guidegen.blueprint.packs import available_packs, packs_for, product_names
 
     if show_packs:
         _list_packs(available_packs(blueprint_dirs))
@@ -89,7 +89,7 @@ def list_command(blueprint: str | None, show_packs: bool, blueprint_dirs: tuple[
     for bp_id, path in sorted(blueprint_files(blueprint_dirs).items()):
         loaded = load_blueprint(path)
         desc = loaded.blueprint.description
-        packs = ", ".join(p.header.name for p in packs_for("software", loaded.blueprint.id, blueprint_dirs)) or "-"
+        packs = ", ".join(product_names("software", loaded.blueprint.id, blueprint_dirs)) or "-"
         rows.append((bp_id, loaded.blueprint.default_complexity, packs, desc.en or desc.zh or ""))
     width = max((len(r[0]) for r in rows), default=2)
     pack_width = max((len(r[2]) for r in rows), default=5)

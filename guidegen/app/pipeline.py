@@ -11,7 +11,7 @@ from guidegen.blueprint.loader import (
     load_blueprint,
     resolve_blueprint_path,
 )
-from guidegen.blueprint.packs import find_pack, packs_for
+from guidegen.blueprint.packs import find_pack, product_names
 from guidegen.core.errors import Location, Problem, UserError
 from guidegen.guide.model import Guide
 from guidegen.resolve.checks import reference_errors
@@ -75,7 +75,7 @@ def choose_packs(type_id: str, software: str | None, crm: str | None,
         if pack is not None:
             paths.append(pack.path)
             continue
-        known = [p.header.name for p in packs_for(side, type_id, extra_dirs)]  # type: ignore[arg-type]
+        known = product_names(side, type_id, extra_dirs)  # type: ignore[arg-type]
         warnings.append(Problem(
             Location("command line", path=f"--{side}"),
             f"no product pack for {side} '{name}': the guide is product-neutral for it",

@@ -172,6 +172,11 @@ def packs_for(side: Side, type_id: str, extra: list[str] | tuple[str, ...] = ())
     return [p for p in available_packs(extra) if p.header.side == side and (side == "crm" or p.header.type == type_id)]
 
 
+def product_names(side: Side, type_id: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The names of the products with a pack for a blueprint of this type on one side."""
+    return [p.header.name for p in packs_for(side, type_id, extra)]
+
+
 def find_pack(side: Side, type_id: str, name: str | None, extra: list[str] | tuple[str, ...] = ()) -> Pack | None:
     """The pack a product name asks for (by id, name or alias), or None."""
     if not name:

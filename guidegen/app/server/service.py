@@ -27,7 +27,7 @@ from guidegen.core.errors import Location, Problem, UserError, fail
 from guidegen.workbook.importer import import_mapping
 from guidegen.app.output import safe_filename
 from guidegen.app.pipeline import choose_packs, load_for, render
-from guidegen.blueprint.packs import packs_for
+from guidegen.blueprint.packs import product_names
 from guidegen.resolve.resolver import resolve_guide
 from guidegen.writers import WRITERS
 from guidegen.app.server.models import (
@@ -58,8 +58,8 @@ def describe_type(blueprint_id: str, blueprint_dirs: tuple[str, ...], lang: str 
     """Goals, roles, parameters of one type, with placeholders filled by the type's defaults."""
     path = resolve_blueprint_path(_checked_id(blueprint_id, blueprint_dirs), blueprint_dirs)
     detail = _describe(str(path), path.stat().st_mtime_ns, lang)
-    products = {side: [p.header.name for p in packs_for(side, detail.id, blueprint_dirs)] for side in ("software", "crm")}
-    return detail.model_copy(update={"software_products": products["software"], "crm_products": products["crm"]})
+    return detail.model_copy(update={"software_products": product_names("software", detail.id, blueprint_dirs),
+                                     "crm_products": product_names("crm", detail.id, blueprint_dirs)})
 
 
 def _checked_id(blueprint_id: str, blueprint_dirs: tuple[str, ...] = ()) -> str:
