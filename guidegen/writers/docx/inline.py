@@ -60,8 +60,8 @@ def run_xml(text: str, rpr: str = "") -> str:
 # bracket, before an opening one) gives those breaks back.
 _CJK_BREAK = re.compile(r"(?<=[、，；：。！？）」』》】])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[（「『《【])")
 ZWSP = "\u200b"
-_QUOTE_MARKS = ("\u201c", "\u201d")
-_QUOTE_SPLIT = re.compile("([\u201c\u201d])")
+_QUOTE_MARKS = "\u201c\u201d"
+_QUOTE_SPLIT = re.compile(f"([{_QUOTE_MARKS}])")
 
 
 def cjk_breaks(text: str) -> str:
@@ -143,7 +143,7 @@ class InlineWriter:
         (see Context.quote_style), keeping the bold, italic or strike around it."""
         rpr = self.rpr()
         style = self.ctx.quote_style
-        if style is None or ("\u201c" not in text and "\u201d" not in text) or "<w:rStyle" in rpr:
+        if style is None or "<w:rStyle" in rpr or not _QUOTE_SPLIT.search(text):
             return run_xml(text, rpr)
         quote = f'<w:rPr><w:rStyle w:val="{esc(style)}"/>' + (rpr[len("<w:rPr>"):] if rpr else "</w:rPr>")
         return "".join(run_xml(piece, quote if piece in _QUOTE_MARKS else rpr) for piece in _QUOTE_SPLIT.split(text) if piece)
