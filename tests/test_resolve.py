@@ -193,9 +193,7 @@ def test_chinese_mapping_tables_name_fields_or_describe_them_in_chinese(blueprin
     described in the guide's language, not in an English phrase, and a CRM pack's names carry
     no English qualifier."""
     guide = _with_packs(blueprint, crm=crm)
-    cells = [v for e in guide.data.entities for v in (e.source_object, e.target_object)]
-    cells += [v for e in guide.data.entities for f in e.fields for v in (f.source, f.target, f.source_object, f.target_object)]
-    assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
+    assert not _english_phrases(guide)
 
 
 @pytest.mark.parametrize("software", [None, "netsuite", "sap-s4hana"])
@@ -204,8 +202,7 @@ def test_chinese_erp_mapping_tables_have_no_english_phrase_with_any_pack(softwar
     """The packs rename fields to their products' names; what a name leaves unsaid (a net
     amount, who identifies a user by what) goes in the row's description, in Chinese."""
     guide = _with_packs("erp", software=software, crm=crm)
-    cells = [v for e in guide.data.entities for f in e.fields for v in (e.source_object, e.target_object, f.source, f.target)]
-    assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
+    assert not _english_phrases(guide)
 
 
 @pytest.mark.parametrize("software", [None, "netsuite", "sap-s4hana"])
@@ -228,12 +225,17 @@ def test_chinese_mapping_tables_have_no_english_qualifier_with_a_software_pack(b
     """A software pack names its product's objects and fields; where two rows share a name (a
     simple product's id and its configurable parent's), their descriptions tell them apart."""
     guide = _with_packs(blueprint, software=software)
-    cells = [v for e in guide.data.entities for v in (e.source_object, e.target_object)]
-    cells += [v for e in guide.data.entities for f in e.fields for v in (f.source, f.target, f.source_object, f.target_object)]
-    assert not sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
+    assert not _english_phrases(guide)
     for entity in guide.data.entities:
         named = [(f.source, f.target) for f in entity.fields]
         assert len(named) == len(set(named)), entity.id
+
+
+def _english_phrases(guide) -> list[str]:  # noqa: ANN001 - Guide
+    """The mapping cells and objects of a guide that hold an English phrase or qualifier."""
+    cells = [v for e in guide.data.entities for v in (e.source_object, e.target_object)]
+    cells += [v for e in guide.data.entities for f in e.fields for v in (f.source, f.target, f.source_object, f.target_object)]
+    return sorted({v for v in cells if v and _ENGLISH_PHRASE.search(v)})
 
 
 def _with_packs(blueprint: str, **products):
