@@ -397,3 +397,13 @@ def test_a_software_pack_row_still_finds_its_row_after_the_crm_pack_renamed_it()
         assert len(rows) == 1 and "CRMID" in (rows[0].note or ""), [r.key for r in contact.fields]
     assert len(next(e for e in both.data.entities if e.id == "contact").fields) == \
         len(next(e for e in alone.data.entities if e.id == "contact").fields)
+
+
+@pytest.mark.parametrize("software", [None, "adobe-commerce", "shopify"])
+@pytest.mark.parametrize("crm", [None, "dynamics365", "hubspot"])
+def test_the_closing_note_names_no_product_the_guide_is_not_for(software: str | None, crm: str | None) -> None:
+    """The closing disclaimer is product-neutral: a pack that wrote its own named the other
+    side's products ('Adobe Commerce, Salesforce and Dynamics 365' in a HubSpot guide)."""
+    for lang in ("zh", "en"):
+        closing = " ".join(c.text for c in guide("ecommerce", lang, software, crm).summary.closing)
+        assert closing and not re.search(r"Shopify|Adobe Commerce|Salesforce|Dynamics|HubSpot", closing), closing
